@@ -1,0 +1,77 @@
+/* store.h: the one database API of the program (SQLite now, PostgreSQL behind the same calls)
+ *
+ * SQL text is always a string literal written with numbered placeholders ?1, ?2 ...;
+ * values go in through typed binds only. Use the macro db_prepare(), which refuses a
+ * variable at compile time. Statements are prepared once per connection and cached. */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include "base/status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;      /* the database: a pool of connections, shared by threads */
+struct db_conn; /* one connection, used by one thread at a time */
+struct db_stmt; /* a prepared statement of a connection */
+
+/* Opens the database named by url ("sqlite:PATH" or a bare path) with up to
+ * pool_size connections, and applies the migrations built into the binary.
+ * NULL and a logged error on failure. */
+struct db *db_open(const char *url, int pool_size);
+/* Closes every connection (each must have been released). NULL is allowed. */
+void db_close(struct db *db);
+
+/* A connection for this thread's work; waits if all are busy. Never NULL. */
+struct db_conn *db_acquire(struct db *db);
+/* Gives the connection back; rolls back a transaction left open. */
+void db_release(struct db_conn *c);
+
+/* The prepared (cached) statement for literal SQL text, reset and with bindings
+ * cleared. STATUS_INTERNAL (logged with the SQL) if it does not compile. */
+enum status db_prepare_literal(struct db_conn *c, const char *sql, struct db_stmt **out);
+#define db_prepare(c, sql, out) db_prepare_literal((c), "" sql "", (out))
+
+/* Binds a value to placeholder ?index (1-based). */
+void db_bind_int64(struct db_stmt *st, int index, int64_t v);
+void db_bind_text(struct db_stmt *st, int index, const char *s); /* NULL binds NULL */
+void db_bind_textn(struct db_stmt *st, int index, const char *s, size_t n);
+void db_bind_blob(struct db_stmt *st, int index, const void *p, size_t n);
+void db_bind_null(struct db_stmt *st, int index);
+
+/* Runs one step: STATUS_OK with *has_row true for a row, false when done;
+ * STATUS_CONFLICT on a constraint violation; STATUS_UNAVAILABLE when busy. */
+enum status db_step(struct db_stmt *st, bool *has_row);
+/* Steps a statement that returns no rows to completion. */
+enum status db_exec(struct db_stmt *st);
+
+/* Column values of the current row (0-based). Text and blobs stay valid until the
+ * next step or prepare on this connection: copy what must live longer. */
+int64_t db_column_int64(struct db_stmt *st, int col);
+const char *db_column_text(struct db_stmt *st, int col); /* "" for NULL */
+size_t db_column_bytes(struct db_stmt *st, int col);
+const void *db_column_blob(struct db_stmt *st, int col);
+bool db_column_is_null(struct db_stmt *st, int col);
+
+/* Row id of the last insert on this connection. */
+int64_t db_last_insert_id(struct db_conn *c);
+/* Rows changed by the last statement on this connection. */
+int64_t db_changes(struct db_conn *c);
+
+/* Transactions. db_begin takes the write lock at once (SQLite BEGIN IMMEDIATE),
+ * so two writers never deadlock half-way; db_begin_read is a read snapshot. */
+enum status db_begin(struct db_conn *c);
+enum status db_begin_read(struct db_conn *c);
+enum status db_commit(struct db_conn *c);
+void db_rollback(struct db_conn *c);
+
+/* Writes an online, consistent copy of the database to path (SQLite backup API). */
+enum status db_backup(struct db *db, const char *path);
+/* Replaces the database at url with the copy at path (server must be stopped). */
+enum status db_restore(const char *url, const char *path);
+
+/* The name of the engine ("sqlite" or "postgresql"), for the few places that care. */
+const char *db_engine(const struct db *db);
+
+#endif

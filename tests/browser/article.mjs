@@ -1,0 +1,531 @@
+#!/usr/bin/env node
+// End-to-end browser check of phuong's public pages (the sample article path).
+//
+// Usage (from the repo root or from tests/browser):
+//   cd tests/browser && npm ci && node article.mjs
+//
+// Environment:
+//   PHUONG_URL     base URL of a running server (e.g. http://127.0.0.1:8080);
+//                  if unset, the script starts `${PHUONG_BIN:-build/phuong} serve
+//                  --listen 127.0.0.1:PORT --data TMPDIR --demo` itself and stops
+//                  it (SIGTERM) at the end.
+//   PHUONG_BIN     server binary (relative paths: cwd first, then the repo root).
+//   CHROMIUM_PATH  browser binary, default /usr/bin/chromium (Debian package);
+//                  playwright-core never downloads a browser.
+//
+// Output is TAP-like: one `ok - ...` / `not ok - ...` line per check, `# ...`
+// diagnostics, and a closing `N passed, M failed` line; exit code 1 if any
+// check failed. Screenshots go to tests/browser/out/ (gitignored).
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const OUT = path.join(HERE, 'out');
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+const TITLE = 'PHƯỜNG 9 ĐẨY MẠNH HỌC TẬP VÀ LÀM THEO TẤM GƯƠNG ĐẠO ĐỨC HỒ CHÍ MINH';
+const CATEGORY_BLOCK = 'Hoạt động Đảng - Đoàn thể';
+const DATE_LINE = 'Thứ 3, Ngày 07/07/2015, 08:10';
+const CAPTION_START = 'Bà Phan Thị Bích Hường';
+const AUTHOR = 'Đỗ Uyên';
+const ARCHIVE_DAY = '2015-07-07';
+const SEARCH_PATH = '/tim-kiem?q=tam+guong';
+const STEP_TIMEOUT_MS = 15_000;
+const OVERALL_TIMEOUT_MS = 240_000;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ---------------------------------------------------------------- reporting
+let passed = 0;
+let failed = 0;
+const ok = (msg) => { passed++; console.log(`ok - ${msg}`); };
+const notOk = (msg) => { failed++; console.log(`not ok - ${msg}`); };
+const diag = (msg) => { for (const l of String(msg).split('\n')) console.log(`# ${l}`); };
+
+class CheckError extends Error {}
+function check(cond, msg) { if (!cond) throw new CheckError(msg); }
+
+async function step(name, fn) {
+  try {
+    const detail = await fn();
+    ok(detail ? `${name} (${detail})` : name);
+    return true;
+  } catch (e) {
+    notOk(name);
+    diag(e instanceof CheckError ? e.message : (e && e.stack) || String(e));
+    return false;
+  }
+}
+
+const norm = (s) => String(s ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+
+// ---------------------------------------------------------------- server
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function resolveBin() {
+  const bin = process.env.PHUONG_BIN || 'build/phuong';
+  if (path.isAbsolute(bin)) return bin;
+  const fromCwd = path.resolve(process.cwd(), bin);
+  if (fs.existsSync(fromCwd)) return fromCwd;
+  return path.resolve(REPO, bin);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let server = null; // { proc, dir, log }
+
+async function startServer() {
+  const bin = resolveBin();
+  if (!fs.existsSync(bin)) throw new CheckError(`server binary not found: ${bin} (set PHUONG_BIN or PHUONG_URL)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phuong-e2e-'));
+  const port = await freePort();
+  const logPath = path.join(dir, 'server.log');
+  const logFd = fs.openSync(logPath, 'a');
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dir, '--demo'];
+  diag(`starting ${bin} ${args.join(' ')}`);
+  const proc = spawn(bin, args, { cwd: REPO, stdio: ['ignore', logFd, logFd] });
+  fs.closeSync(logFd);
+  let exited = null;
+  proc.on('exit', (code, sig) => { exited = { code, sig }; });
+  server = { proc, dir, logPath, get exited() { return exited; } };
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new CheckError(`server exited early (code ${exited.code}, signal ${exited.sig})`);
+    try {
+      const r = await fetch(`${base}/robots.txt`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) { await r.arrayBuffer(); return base; }
+    } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  throw new CheckError('server did not answer /robots.txt within 20 s');
+}
+
+async function stopServer() {
+  if (!server) return;
+  const { proc, dir, logPath } = server;
+  if (!server.exited) {
+    const done = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    const t = setTimeout(() => { if (!server.exited) proc.kill('SIGKILL'); }, 5000);
+    await done;
+    clearTimeout(t);
+  }
+  const ex = server.exited;
+  if (ex && ex.sig !== 'SIGTERM' && ex.code !== 0) diag(`server exit: code ${ex.code}, signal ${ex.sig}`);
+  if (failed > 0 || (ex && ex.sig !== 'SIGTERM' && ex.code !== 0)) {
+    try {
+      const log = fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
+      if (log.trim()) diag(`server log (last lines):\n${log}`);
+    } catch { /* no log */ }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  server = null;
+}
+
+// ---------------------------------------------------------------- page helpers
+// Injected into every page (CDP init script; not subject to the page's CSP).
+const INIT_SCRIPT = `
+window.__e2e = {
+  norm: (s) => String(s == null ? '' : s).normalize('NFC').replace(/\\s+/g, ' ').trim(),
+  // Deepest elements whose textContent contains the phrase, with visibility.
+  findText(phrase, root) {
+    const n = window.__e2e.norm, want = n(phrase);
+    root = root || document.body;
+    const hits = [...root.querySelectorAll('*')].filter((el) => n(el.textContent).includes(want));
+    const leaves = hits.filter((el) => ![...el.children].some((c) => n(c.textContent).includes(want)));
+    return leaves.map((el) => ({
+      tag: el.tagName.toLowerCase(),
+      text: n(el.textContent).slice(0, 200),
+      visible: typeof el.checkVisibility === 'function'
+        ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+        : !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length),
+    }));
+  },
+};`;
+
+async function expectVisibleText(page, phrase, scope) {
+  const hits = await page.evaluate(([p, s]) => window.__e2e.findText(p, s ? document.querySelector(s) : null), [phrase, scope || null]);
+  check(hits.length > 0, `text "${phrase}" not found${scope ? ` in ${scope}` : ''}`);
+  const vis = hits.find((h) => h.visible);
+  check(vis, `text "${phrase}" found but not visible (<${hits[0].tag}>)`);
+  return vis;
+}
+
+async function goto(page, url) {
+  const resp = await page.goto(url, { waitUntil: 'load' });
+  check(resp, `no response for ${url}`);
+  check(resp.status() < 400, `${url} -> HTTP ${resp.status()}`);
+  return resp;
+}
+
+async function shot(page, name, opts = {}) {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, name);
+  await page.screenshot({ path: file, fullPage: true, ...opts });
+  return path.relative(REPO, file);
+}
+
+async function axeCheck(page, label) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+      target: v.nodes[0] ? v.nodes[0].target.join(' ') : '',
+    }));
+  });
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = res.filter((v) => !bad.includes(v));
+  for (const v of minor) diag(`axe ${label}: ${v.id} (${v.impact}, ${v.count} node(s)) first target: ${v.target}`);
+  check(bad.length === 0, bad.map((v) =>
+    `axe ${label}: ${v.id} impact=${v.impact} nodes=${v.count} first target: ${v.target} — ${v.help}`).join('\n'));
+  return `${res.length} minor/moderate`;
+}
+
+// Finds <a> whose text contains TITLE; returns {href, inBlock} and marks it.
+async function markSampleLink(page) {
+  return page.evaluate(([title, block]) => {
+    const n = window.__e2e.norm;
+    const up = (s) => n(s).toLocaleUpperCase('vi');
+    const want = up(title);
+    const links = [...document.querySelectorAll('a[href]')].filter((a) => up(a.textContent).includes(want));
+    if (!links.length) return null;
+    const inBlockOf = (a) => {
+      for (let el = a.parentElement; el && el !== document.body; el = el.parentElement) {
+        const hs = el.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]');
+        if (hs.length) return [...hs].some((h) => up(h.textContent).includes(up(block)));
+      }
+      return false;
+    };
+    const a = links.find(inBlockOf) || links[0];
+    a.setAttribute('data-e2e', 'sample');
+    return { href: a.href, inBlock: inBlockOf(a) };
+  }, [TITLE, CATEGORY_BLOCK]);
+}
+
+// Number after "Số lượt người xem:".
+async function viewCount(page) {
+  const txt = await page.evaluate(() => window.__e2e.norm(document.body.textContent));
+  const m = /Số lượt người xem:\s*(\d[\d.,\u00a0 ]*)/i.exec(txt);
+  check(m, '"Số lượt người xem: N" not found');
+  return Number(m[1].replace(/\D/g, ''));
+}
+
+// ---------------------------------------------------------------- the run
+async function run(base) {
+  const u = (p) => new URL(p, base).href;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 900 }, locale: 'vi-VN', bypassCSP: true,
+    });
+    await ctx.addInitScript(INIT_SCRIPT);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+    page.on('pageerror', (e) => diag(`page error on ${page.url()}: ${e.message}`));
+
+    let articleUrl = null;
+    let articleId = null;
+    let bodySnippet = null;
+    const needArticle = () => check(articleUrl, 'sample article was not reached');
+
+    // -- home
+    await step('home page loads', async () => {
+      await goto(page, u('/'));
+      return await shot(page, 'home.png');
+    });
+    await step('axe: home has no serious/critical violations', () => axeCheck(page, 'home'));
+
+    // -- find and click the sample article
+    await step('find and open the sample article', async () => {
+      let found = null;
+      let where = null;
+      await goto(page, u('/'));
+      found = await markSampleLink(page);
+      if (found) where = found.inBlock ? `home, block "${CATEGORY_BLOCK}"` : 'home';
+      else {
+        await goto(page, u(SEARCH_PATH));
+        found = await markSampleLink(page);
+        where = 'search';
+      }
+      check(found, `no link titled "${TITLE}" on home nor on ${SEARCH_PATH}`);
+      await Promise.all([
+        page.waitForURL(/\/bai-viet\/\d+-/, { waitUntil: 'load' }),
+        page.locator('a[data-e2e=sample]').first().click(),
+      ]);
+      articleUrl = page.url();
+      articleId = /\/bai-viet\/(\d+)-/.exec(articleUrl)[1];
+      return `via ${where}: ${new URL(articleUrl).pathname}`;
+    });
+
+    // -- article page
+    let views = null;
+    await step('article: view counter is shown', async () => {
+      needArticle();
+      views = await viewCount(page);
+      return `N=${views}`;
+    });
+    await step('article: reload shows view counter N+1', async () => {
+      check(views !== null, 'no initial count');
+      await page.reload({ waitUntil: 'load' });
+      const n2 = await viewCount(page);
+      check(n2 === views + 1, `expected ${views + 1} after reload, got ${n2}`);
+      return `${views} -> ${n2}`;
+    });
+    await step('article: skip link "Bỏ qua..." is the first focusable element and targets #noi-dung', async () => {
+      needArticle();
+      await page.reload({ waitUntil: 'load' });
+      await page.bringToFront();
+      await page.keyboard.press('Tab');
+      const a = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el && {
+          tag: el.tagName.toLowerCase(), text: window.__e2e.norm(el.textContent),
+          href: el.getAttribute('href'), targetTag: document.getElementById('noi-dung')?.tagName.toLowerCase() ?? null,
+        };
+      });
+      check(a && a.tag === 'a', `first Tab focuses <${a ? a.tag : 'none'}> "${a ? a.text : ''}", not a link`);
+      check(a.text.startsWith('Bỏ qua'), `first focusable is "${a.text}", expected text starting "Bỏ qua"`);
+      check(a.href && a.href.endsWith('#noi-dung'), `skip link href is "${a.href}", expected #noi-dung`);
+      check(a.targetTag, 'no element with id="noi-dung"');
+      check(a.targetTag === 'main', `#noi-dung is <${a.targetTag}>, expected <main>`);
+      return `"${a.text}"`;
+    });
+    await step('article: h1 has the title', async () => {
+      needArticle();
+      const h1 = await page.locator('h1').allTextContents();
+      check(h1.length > 0, 'no <h1>');
+      check(h1.some((t) => norm(t).toLocaleUpperCase('vi').includes(TITLE)), `h1 is ${JSON.stringify(h1.map(norm))}`);
+    });
+    await step(`article: date line "${DATE_LINE}" is visible`, async () => {
+      needArticle();
+      await expectVisibleText(page, DATE_LINE);
+    });
+    await step('article: photo in <figure> loaded, caption starts with the expected text', async () => {
+      needArticle();
+      const img = page.locator('figure img').first();
+      check(await img.count() > 0, 'no <figure> <img>');
+      await img.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => { const i = document.querySelector('figure img'); return i && i.complete; });
+      const info = await page.evaluate(() => {
+        const i = document.querySelector('figure img');
+        const cap = i.closest('figure').querySelector('figcaption');
+        return { w: i.naturalWidth, h: i.naturalHeight, src: i.currentSrc || i.src, alt: i.getAttribute('alt'),
+          cap: cap ? window.__e2e.norm(cap.textContent) : null };
+      });
+      check(info.w > 0, `image ${info.src} did not load (naturalWidth 0)`);
+      check(info.cap !== null, 'no <figcaption> in the <figure>');
+      check(info.cap.startsWith(CAPTION_START), `figcaption is "${info.cap.slice(0, 80)}"`);
+      return `${info.w}x${info.h}`;
+    });
+    await step(`article: author "${AUTHOR}" is shown`, async () => {
+      needArticle();
+      await expectVisibleText(page, AUTHOR);
+    });
+    await step('article: "Quay lại" link exists', async () => {
+      needArticle();
+      const back = page.locator('a, button').filter({ hasText: /^\s*Quay lại\s*$/ });
+      check(await back.count() > 0, 'no "Quay lại" link or button');
+      check(await back.first().isVisible(), '"Quay lại" is not visible');
+    });
+    await step('article screenshot at 1280x900', async () => {
+      needArticle();
+      bodySnippet = await page.evaluate(() => {
+        const root = document.querySelector('main') || document.body;
+        const ps = [...root.querySelectorAll('p')].filter((p) => !p.closest('figure, nav, header, footer, form'));
+        const t = ps.map((p) => window.__e2e.norm(p.textContent)).sort((a, b) => b.length - a.length)[0] || '';
+        return t.slice(0, 60);
+      });
+      return await shot(page, 'article-1280.png');
+    });
+    await step('axe: article has no serious/critical violations', async () => {
+      needArticle();
+      return await axeCheck(page, 'article');
+    });
+
+    // -- print version
+    await step('"Bản in" opens the print version with title and body, print stylesheet, no <nav>', async () => {
+      needArticle();
+      await goto(page, articleUrl);
+      const link = page.locator('a').filter({ hasText: /^\s*Bản in\s*$/ }).first();
+      check(await link.count() > 0, 'no "Bản in" link');
+      const target = await link.getAttribute('target');
+      let pp = page;
+      if (target === '_blank') {
+        [pp] = await Promise.all([ctx.waitForEvent('page'), link.click()]);
+        await pp.waitForLoadState('load');
+      } else {
+        await Promise.all([page.waitForURL(/\/ban-in/, { waitUntil: 'load' }), link.click()]);
+      }
+      const url = new URL(pp.url());
+      check(url.pathname === `/bai-viet/${articleId}/ban-in`, `print URL is ${url.pathname}, expected /bai-viet/${articleId}/ban-in`);
+      const info = await pp.evaluate(() => {
+        let print = false;
+        for (const l of document.querySelectorAll('link[rel~=stylesheet][media]')) if (/\bprint\b/.test(l.media)) print = true;
+        const walk = (rules) => {
+          for (const r of rules) {
+            if (r.media && /\bprint\b/.test(r.media.mediaText)) print = true;
+            if (r.cssRules) walk(r.cssRules);
+            if (r.styleSheet) { try { if (/\bprint\b/.test(r.styleSheet.media.mediaText)) print = true; walk(r.styleSheet.cssRules); } catch {} }
+          }
+        };
+        for (const s of document.styleSheets) {
+          if (s.media && /\bprint\b/.test(s.media.mediaText)) print = true;
+          try { walk(s.cssRules); } catch { /* cross-origin */ }
+        }
+        return {
+          print,
+          nav: document.querySelectorAll('nav, [role=navigation]').length,
+          text: window.__e2e.norm(document.body.textContent),
+          h1: window.__e2e.norm(document.querySelector('h1')?.textContent),
+        };
+      });
+      check(info.text.toLocaleUpperCase('vi').includes(TITLE), 'print version lacks the title');
+      check(bodySnippet, 'could not take a body snippet from the article page');
+      check(info.text.includes(bodySnippet), `print version lacks the article body ("${bodySnippet}...")`);
+      check(info.print, 'no print stylesheet (no <link rel=stylesheet media=print>, no @media print)');
+      check(info.nav === 0, `print version has ${info.nav} <nav>/role=navigation element(s)`);
+      await pp.emulateMedia({ media: 'print' });
+      const file = await shot(pp, 'print.png');
+      await pp.emulateMedia({ media: null });
+      if (pp !== page) await pp.close();
+      return file;
+    });
+
+    // -- "Xem theo ngày" archive form
+    await step(`"Xem theo ngày" ${ARCHIVE_DAY} lands on /luu-tru/${ARCHIVE_DAY} listing the sample and another article`, async () => {
+      needArticle();
+      await goto(page, articleUrl);
+      const input = page.locator('input[type=date][name=ngay]').first();
+      check(await input.count() > 0, 'no <input type=date name=ngay>');
+      await input.fill(ARCHIVE_DAY);
+      const form = page.locator('form').filter({ has: page.locator('input[name=ngay]') }).first();
+      const submit = form.locator('button, input[type=submit]').filter({ hasText: /Xem/ }).or(form.locator('input[type=submit][value*=Xem]')).first();
+      check(await submit.count() > 0, 'no "Xem" submit button in the date form');
+      await Promise.all([page.waitForURL(new RegExp(`/luu-tru/${ARCHIVE_DAY}$`), { waitUntil: 'load' }), submit.click()]);
+      const ids = await page.evaluate(() => {
+        const root = document.querySelector('main') || document.body;
+        return [...new Set([...root.querySelectorAll('a[href]')]
+          .map((a) => /\/bai-viet\/(\d+)-/.exec(new URL(a.href).pathname)).filter(Boolean).map((m) => m[1]))];
+      });
+      check(ids.includes(articleId), `archive does not link article ${articleId} (links: ${ids.join(', ') || 'none'})`);
+      const others = ids.filter((i) => i !== articleId);
+      check(others.length >= 1, 'archive lists no other article');
+      await shot(page, 'archive.png');
+      return `${ids.length} article(s)`;
+    });
+
+    // -- category page
+    await step('category page (first category link on home) loads', async () => {
+      await goto(page, u('/'));
+      const link = page.locator('a[href*="/chuyen-muc/"]').first();
+      check(await link.count() > 0, 'no /chuyen-muc/ link on home');
+      await Promise.all([page.waitForURL(/\/chuyen-muc\//, { waitUntil: 'load' }), link.click()]);
+      await shot(page, 'category.png');
+      return new URL(page.url()).pathname;
+    });
+    await step('axe: category page has no serious/critical violations', async () => {
+      check(/\/chuyen-muc\//.test(page.url()), 'not on a category page');
+      return await axeCheck(page, 'category');
+    });
+
+    // -- search
+    await step('search "tam guong" lists the sample article', async () => {
+      await goto(page, u(SEARCH_PATH));
+      const found = await markSampleLink(page);
+      check(found, `no result titled "${TITLE}"`);
+      return await shot(page, 'search.png');
+    });
+    await step('axe: search results have no serious/critical violations', async () => {
+      check(page.url().includes('/tim-kiem'), 'not on the search page');
+      return await axeCheck(page, 'search');
+    });
+    await ctx.close();
+
+    // -- phone width
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+      locale: 'vi-VN', bypassCSP: true,
+    });
+    await phone.addInitScript(INIT_SCRIPT);
+    const pp = await phone.newPage();
+    pp.setDefaultTimeout(STEP_TIMEOUT_MS);
+    pp.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+    const noHScroll = async (url, name) => {
+      await goto(pp, url);
+      const w = await pp.evaluate(() => document.documentElement.scrollWidth);
+      const file = await shot(pp, name);
+      check(w <= 390, `scrollWidth ${w} > 390 (horizontal scroll); see ${file}`);
+      return `scrollWidth ${w}; ${file}`;
+    };
+    await step('phone 390x844: home has no horizontal scroll', () => noHScroll(u('/'), 'home-390.png'));
+    await step('phone 390x844: article has no horizontal scroll', async () => {
+      needArticle();
+      return await noHScroll(articleUrl, 'article-390.png');
+    });
+    await phone.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  let base = process.env.PHUONG_URL ? process.env.PHUONG_URL.replace(/\/+$/, '') : null;
+  const watchdog = setTimeout(async () => {
+    notOk(`whole run finished within ${OVERALL_TIMEOUT_MS / 1000} s`);
+    console.log(`${passed} passed, ${failed} failed`);
+    await stopServer().catch(() => {});
+    process.exit(1);
+  }, OVERALL_TIMEOUT_MS);
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, async () => { await stopServer().catch(() => {}); process.exit(130); });
+  }
+  try {
+    if (!base) {
+      const started = await step('server starts and answers /robots.txt', async () => {
+        base = await startServer();
+        return base;
+      });
+      if (!started) return;
+    } else {
+      diag(`using PHUONG_URL=${base}`);
+    }
+    await run(base).catch((e) => { notOk('browser run completed'); diag(e.stack || String(e)); });
+  } finally {
+    await stopServer().catch((e) => diag(`stopping server: ${e}`));
+    clearTimeout(watchdog);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed > 0 ? 1 : 0;
+  }
+}
+
+await main();

@@ -29,7 +29,9 @@ struct db_conn *db_acquire(struct db *db);
 void db_release(struct db_conn *c);
 
 /* The prepared (cached) statement for literal SQL text, reset and with bindings
- * cleared. STATUS_INTERNAL (logged with the SQL) if it does not compile. */
+ * cleared. STATUS_INTERNAL (logged with the SQL) if it does not compile or holds more
+ * than one statement. Preparing the same text again resets the earlier use, so a loop
+ * over rows must not prepare its own SQL inside. */
 enum status db_prepare_literal(struct db_conn *c, const char *sql, struct db_stmt **out);
 #define db_prepare(c, sql, out) db_prepare_literal((c), "" sql "", (out))
 
@@ -53,6 +55,10 @@ const char *db_column_text(struct db_stmt *st, int col); /* "" for NULL */
 size_t db_column_bytes(struct db_stmt *st, int col);
 const void *db_column_blob(struct db_stmt *st, int col);
 bool db_column_is_null(struct db_stmt *st, int col);
+
+/* Runs text holding one or more statements, without binds. Only for SQL built into
+ * the binary that is not a single literal statement: migrations and tests. */
+enum status db_exec_script(struct db_conn *c, const char *sql);
 
 /* Row id of the last insert on this connection. */
 int64_t db_last_insert_id(struct db_conn *c);

@@ -1,0 +1,265 @@
+/* store.c: the database API of store.h: URL parsing, the connection pool, dispatch to the engine */
+#include "store/store.h"
+
+#include "base/log.h"
+#include "store/engine.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DB_POOL_MAX = 256 };
+
+struct db {
+	const struct engine *engine;
+	pthread_mutex_t lock;
+	pthread_cond_t freed; /* signalled when a connection goes back to idle */
+	int size;
+	int idle_count;
+	struct db_conn **conns; /* all of them, size entries */
+	struct db_conn **idle;  /* a stack of idle_count free ones */
+};
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The engine for url and, in *target, what it opens: "sqlite:PATH" or a bare PATH. */
+static const struct engine *engine_for(const char *url, const char **target)
+{
+	if (url == NULL || url[0] == '\0') {
+		log_error("no database url");
+		return NULL;
+	}
+	if (has_prefix(url, "postgres:") || has_prefix(url, "postgresql:")) {
+		log_error("cannot open '%s': postgresql is not built in yet", url);
+		return NULL;
+	}
+	*target = has_prefix(url, "sqlite:") ? url + strlen("sqlite:") : url;
+	if ((*target)[0] == '\0') {
+		log_error("no path in database url '%s'", url);
+		return NULL;
+	}
+	return &sqlite_engine;
+}
+
+struct db *db_open(const char *url, int pool_size)
+{
+	const char *target = NULL;
+	const struct engine *engine = engine_for(url, &target);
+	if (engine == NULL)
+		return NULL;
+	if (pool_size < 1 || pool_size > DB_POOL_MAX) {
+		log_error("database pool size %d is not within 1..%d", pool_size, DB_POOL_MAX);
+		return NULL;
+	}
+	struct db *db = calloc(1, sizeof *db);
+	if (db == NULL)
+		return NULL;
+	db->engine = engine;
+	db->conns = calloc((size_t)pool_size, sizeof *db->conns);
+	db->idle = calloc((size_t)pool_size, sizeof *db->idle);
+	if (db->conns == NULL || db->idle == NULL) {
+		free(db->conns);
+		free(db->idle);
+		free(db);
+		return NULL;
+	}
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
+
+	for (int i = 0; i < pool_size; i++) {
+		struct db_conn *c;
+		if (engine->open(target, &c) != STATUS_OK)
+			goto fail;
+		c->pool = db;
+		db->conns[db->size++] = c;
+		db->idle[db->idle_count++] = c;
+		/* Migrate on the first connection, before the others see the schema. */
+		if (i == 0 && migrate_run(c) != STATUS_OK)
+			goto fail;
+	}
+	return db;
+
+fail:
+	log_error("cannot open database '%s'", url);
+	db_close(db);
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (int i = 0; i < db->size; i++) {
+		if (db->conns[i]->in_use)
+			log_error("closing a database connection that is still in use");
+		db->engine->close(db->conns[i]);
+	}
+	pthread_cond_destroy(&db->freed);
+	pthread_mutex_destroy(&db->lock);
+	free(db->conns);
+	free(db->idle);
+	free(db);
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+	pthread_mutex_lock(&db->lock);
+	while (db->idle_count == 0)
+		pthread_cond_wait(&db->freed, &db->lock);
+	struct db_conn *c = db->idle[--db->idle_count];
+	c->in_use = true;
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+void db_release(struct db_conn *c)
+{
+	if (c == NULL)
+		return;
+	/* Nothing half-done goes back to the pool: no open transaction, no statement
+	 * part-way through its rows (which would hold a read snapshot). */
+	c->engine->rollback(c);
+	struct db *db = c->pool;
+	if (db == NULL)
+		return;
+	pthread_mutex_lock(&db->lock);
+	c->in_use = false;
+	db->idle[db->idle_count++] = c;
+	pthread_cond_signal(&db->freed);
+	pthread_mutex_unlock(&db->lock);
+}
+
+enum status db_prepare_literal(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	return c->engine->prepare(c, sql, out);
+}
+
+void db_bind_int64(struct db_stmt *st, int index, int64_t v)
+{
+	st->conn->engine->bind_int64(st, index, v);
+}
+
+void db_bind_text(struct db_stmt *st, int index, const char *s)
+{
+	if (s == NULL)
+		st->conn->engine->bind_null(st, index);
+	else
+		st->conn->engine->bind_text(st, index, s, strlen(s));
+}
+
+void db_bind_textn(struct db_stmt *st, int index, const char *s, size_t n)
+{
+	if (s == NULL)
+		st->conn->engine->bind_null(st, index);
+	else
+		st->conn->engine->bind_text(st, index, s, n);
+}
+
+void db_bind_blob(struct db_stmt *st, int index, const void *p, size_t n)
+{
+	st->conn->engine->bind_blob(st, index, p, n);
+}
+
+void db_bind_null(struct db_stmt *st, int index)
+{
+	st->conn->engine->bind_null(st, index);
+}
+
+enum status db_step(struct db_stmt *st, bool *has_row)
+{
+	return st->conn->engine->step(st, has_row);
+}
+
+enum status db_exec(struct db_stmt *st)
+{
+	bool has_row = true;
+	enum status s = STATUS_OK;
+	while (s == STATUS_OK && has_row)
+		s = db_step(st, &has_row);
+	return s;
+}
+
+int64_t db_column_int64(struct db_stmt *st, int col)
+{
+	return st->conn->engine->column_int64(st, col);
+}
+
+const char *db_column_text(struct db_stmt *st, int col)
+{
+	return st->conn->engine->column_text(st, col);
+}
+
+size_t db_column_bytes(struct db_stmt *st, int col)
+{
+	return st->conn->engine->column_bytes(st, col);
+}
+
+const void *db_column_blob(struct db_stmt *st, int col)
+{
+	return st->conn->engine->column_blob(st, col);
+}
+
+bool db_column_is_null(struct db_stmt *st, int col)
+{
+	return st->conn->engine->column_is_null(st, col);
+}
+
+enum status db_exec_script(struct db_conn *c, const char *sql)
+{
+	return c->engine->exec_script(c, sql);
+}
+
+int64_t db_last_insert_id(struct db_conn *c)
+{
+	return c->engine->last_insert_id(c);
+}
+
+int64_t db_changes(struct db_conn *c)
+{
+	return c->engine->changes(c);
+}
+
+enum status db_begin(struct db_conn *c)
+{
+	return c->engine->begin(c, true);
+}
+
+enum status db_begin_read(struct db_conn *c)
+{
+	return c->engine->begin(c, false);
+}
+
+enum status db_commit(struct db_conn *c)
+{
+	return c->engine->commit(c);
+}
+
+void db_rollback(struct db_conn *c)
+{
+	c->engine->rollback(c);
+}
+
+enum status db_backup(struct db *db, const char *path)
+{
+	struct db_conn *c = db_acquire(db);
+	enum status s = db->engine->backup(c, path);
+	db_release(c);
+	return s;
+}
+
+enum status db_restore(const char *url, const char *path)
+{
+	const char *target = NULL;
+	const struct engine *engine = engine_for(url, &target);
+	if (engine == NULL)
+		return STATUS_INVALID;
+	return engine->restore(target, path);
+}
+
+const char *db_engine(const struct db *db)
+{
+	return db->engine->name;
+}

@@ -32,7 +32,13 @@ struct tmpl_set;
  * "file:line: what" and returns NULL. With reload, a render first recompiles
  * any file whose mtime changed (dev mode; keeps the old version on error). */
 struct tmpl_set *tmpl_load(const char *dir, bool reload);
+/* Frees the set and every template in it. NULL is allowed. */
 void tmpl_free(struct tmpl_set *set);
+/* Compiles text (n bytes) as a set holding one template called name (its partials
+ * can only name itself), for tests and fuzzing. NULL on a syntax error, with
+ * "name:line: what" written to err (errlen bytes, may be 0). Free with tmpl_free. */
+struct tmpl_set *tmpl_compile_string(const char *name, const char *text, size_t n,
+				     char *err, size_t errlen);
 /* Whether the set has a template of that name. */
 bool tmpl_exists(struct tmpl_set *set, const char *name);
 /* Renders template name ("news/article") with model into out; lang translates {{_ }}

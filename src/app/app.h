@@ -1,0 +1,95 @@
+/* app.h: the application: what the server holds while it serves, the route table, the dispatcher */
+#ifndef APP_APP_H
+#define APP_APP_H
+
+#include "app/config.h"
+#include "auth/auth.h"
+#include "base/status.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_conn;
+struct i18n;
+struct request;
+struct tmpl_set;
+
+typedef enum status (*route_handler)(struct request *r);
+
+enum route_method { ROUTE_GET, ROUTE_POST };
+
+/* One line of the route table (routes.c). */
+struct route {
+	enum route_method method;
+	const char *pattern;     /* "/bai-viet/{}": {} matches one path segment */
+	route_handler handler;
+	enum permission permission;
+	bool changes_state;      /* CSRF token and same origin required */
+	bool shows_form;         /* a visitor gets a CSRF cookie for the form on this page */
+};
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* The route for method and path; params receive the {} segments (in the arena of
+ * the caller's choosing: pointers into a copy of path). *method_mismatch tells
+ * that the path exists for another method. NULL if none. */
+const struct route *route_match(enum route_method method, char *path,
+				const char *params[], size_t max_params, bool *method_mismatch);
+/* Checks the table at start: every route names a permission, every state change
+ * is a POST with CSRF, no two routes take the same method and pattern. Logs and
+ * returns false on the first fault. */
+bool routes_check(void);
+
+struct static_file {
+	const char *name, *content_type, *etag;
+	char *data;
+	size_t len;
+};
+
+struct app {
+	struct config cfg;
+	struct db *db;
+	struct tmpl_set *templates;
+	struct i18n *english;
+	struct static_file *statics;
+	size_t statics_count;
+	pthread_t flusher;
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
+	bool stopping;
+};
+
+/* Opens the database, loads templates, translations and static files. false and a
+ * logged reason if anything is missing or broken. */
+bool app_open(struct app *app, const struct config *cfg);
+/* Starts the background work (view counter flushing). */
+void app_start_background(struct app *app);
+/* Stops background work, flushes counters, closes everything. */
+void app_close(struct app *app);
+/* The http_dispatch_fn of the server. */
+void app_dispatch(struct request *r, void *app);
+
+/* Static files: loaded once from share/static at start. */
+bool statics_load(struct app *app);
+void statics_free(struct app *app);
+enum status statics_serve(struct request *r);
+
+/* The language switch /ngon-ngu/{code}. */
+enum status app_language(struct request *r);
+/* robots.txt */
+enum status app_robots(struct request *r);
+
+/* ---- app_store.c ---- */
+
+/* The unit serving a host name; 1 (the single ward) when no host is registered. */
+enum status app_unit_for_host(struct db_conn *c, const char *host, int64_t *unit_id);
+/* Makes unit 1 if the database has no unit yet. */
+enum status app_ensure_unit(struct db_conn *c, const char *code, const char *name, int64_t now);
+/* Whether the unit has an active admin account. */
+enum status app_has_admin(struct db_conn *c, int64_t unit_id, bool *out);
+
+#endif

@@ -1,0 +1,161 @@
+/* config.c: settings from an INI file and flags */
+#include "app/config.h"
+
+#include "base/log.h"
+#include "base/num.h"
+
+#include <ini.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void config_defaults(struct config *cfg)
+{
+	*cfg = (struct config){
+		.listen_host = "127.0.0.1",
+		.listen_port = 8080,
+		.data_dir = "var",
+		.site_name = "Ủy ban nhân dân Phường 9",
+		.unit_name = "Phường 9",
+		.threads = 0,
+		.connection_timeout_s = 30,
+		.connection_limit = 2000,
+		.access_log = true,
+	};
+}
+
+static bool copy(char *dst, size_t n, const char *value)
+{
+	size_t len = strlen(value);
+	if (len >= n)
+		return false;
+	memcpy(dst, value, len + 1);
+	return true;
+}
+
+static bool parse_bool(const char *value, bool *out)
+{
+	if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "1") == 0 ||
+	    strcmp(value, "on") == 0)
+		*out = true;
+	else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+		 strcmp(value, "0") == 0 || strcmp(value, "off") == 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static bool parse_int(const char *value, int min, int max, int *out)
+{
+	int64_t v;
+	if (!num_parse_int64(value, min, max, &v))
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+/* "HOST:PORT" with an IPv4 host. */
+static bool parse_listen(struct config *cfg, const char *value)
+{
+	const char *colon = strrchr(value, ':');
+	if (colon == NULL || (size_t)(colon - value) >= sizeof cfg->listen_host)
+		return false;
+	int port;
+	if (!parse_int(colon + 1, 0, 65535, &port))
+		return false;
+	memcpy(cfg->listen_host, value, (size_t)(colon - value));
+	cfg->listen_host[colon - value] = '\0';
+	cfg->listen_port = port;
+	return true;
+}
+
+bool config_set(struct config *cfg, const char *name, const char *value)
+{
+	if (strcmp(name, "listen") == 0)
+		return parse_listen(cfg, value);
+	if (strcmp(name, "data") == 0)
+		return copy(cfg->data_dir, sizeof cfg->data_dir, value);
+	if (strcmp(name, "database") == 0)
+		return copy(cfg->database, sizeof cfg->database, value);
+	if (strcmp(name, "share") == 0)
+		return copy(cfg->share_dir, sizeof cfg->share_dir, value);
+	if (strcmp(name, "site_name") == 0)
+		return copy(cfg->site_name, sizeof cfg->site_name, value);
+	if (strcmp(name, "unit_name") == 0)
+		return copy(cfg->unit_name, sizeof cfg->unit_name, value);
+	if (strcmp(name, "base_url") == 0)
+		return copy(cfg->base_url, sizeof cfg->base_url, value);
+	if (strcmp(name, "threads") == 0)
+		return parse_int(value, 1, 256, &cfg->threads);
+	if (strcmp(name, "connection_timeout") == 0)
+		return parse_int(value, 1, 3600, &cfg->connection_timeout_s);
+	if (strcmp(name, "connection_limit") == 0)
+		return parse_int(value, 1, 100000, &cfg->connection_limit);
+	if (strcmp(name, "access_log") == 0)
+		return parse_bool(value, &cfg->access_log);
+	if (strcmp(name, "dev") == 0)
+		return parse_bool(value, &cfg->dev);
+	if (strcmp(name, "https") == 0)
+		return parse_bool(value, &cfg->https);
+	return false;
+}
+
+static int config_ini_line(void *user, const char *section, const char *name, const char *value)
+{
+	(void)section; /* names are unique across sections: [server], [storage], [site] */
+	if (!config_set(user, name, value)) {
+		log_error("config: bad setting '%s' = '%s'", name, value);
+		return 0;
+	}
+	return 1;
+}
+
+bool config_load(struct config *cfg, const char *path)
+{
+	int line = ini_parse(path, config_ini_line, cfg);
+	if (line < 0) {
+		log_error("cannot read config file '%s'", path);
+		return false;
+	}
+	if (line > 0) {
+		log_error("config file '%s': error at line %d", path, line);
+		return false;
+	}
+	return true;
+}
+
+static bool has_templates(const char *dir)
+{
+	char path[600];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/templates", dir);
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+void config_finish(struct config *cfg, const char *argv0)
+{
+	if (cfg->database[0] == '\0')
+		snprintf(cfg->database, sizeof cfg->database, "sqlite:%s/phuong.db", cfg->data_dir);
+	if (cfg->threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->threads = n < 2 ? 2 : n > 32 ? 32 : (int)n;
+	}
+	if (cfg->share_dir[0] != '\0')
+		return;
+	/* The source tree (run from it, or from build/ in it), else the installed copy. */
+	char exe[512], dir[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(exe, sizeof exe, "%s", argv0);
+	snprintf(dir, sizeof dir, "%s/..", dirname(exe));
+	if (has_templates("."))
+		copy(cfg->share_dir, sizeof cfg->share_dir, ".");
+	else if (has_templates(dir))
+		copy(cfg->share_dir, sizeof cfg->share_dir, dir);
+	else
+		copy(cfg->share_dir, sizeof cfg->share_dir, "/usr/share/phuong");
+}

@@ -1,0 +1,34 @@
+/* config.h: settings from an INI file (inih), each overridable by a command-line flag */
+#ifndef APP_CONFIG_H
+#define APP_CONFIG_H
+
+#include <stdbool.h>
+
+struct config {
+	char listen_host[64];
+	int listen_port;
+	char data_dir[512];    /* database, keys, anything the server writes */
+	char database[600];    /* store URL; default sqlite:DATA_DIR/phuong.db */
+	char share_dir[512];   /* templates/, static/, po/, data/ */
+	char site_name[200];   /* "Ủy ban nhân dân Phường 9" */
+	char unit_name[200];   /* "Phường 9" */
+	char base_url[200];    /* "https://phuong9.example.vn"; empty: from the Host header */
+	int threads;
+	int connection_timeout_s;
+	int connection_limit;
+	bool access_log;
+	bool dev;              /* reload templates on change */
+	bool https;            /* behind TLS: Secure cookies */
+};
+
+/* Defaults for everything. */
+void config_defaults(struct config *cfg);
+/* Reads an INI file over cfg. false and a logged "file:line" on error. */
+bool config_load(struct config *cfg, const char *path);
+/* Sets one setting by its INI name ("listen", "data", "threads", ...). false if the
+ * name is unknown or the value is not valid for it. */
+bool config_set(struct config *cfg, const char *name, const char *value);
+/* Fills what is derived (database from data_dir, share_dir found) after loading. */
+void config_finish(struct config *cfg, const char *argv0);
+
+#endif

@@ -1,0 +1,313 @@
+/* dispatch.c: from a parsed request to a response: unit, session, CSRF, permission, handler, view */
+#include "app/app.h"
+
+#include "admin/admin_pages.h"
+#include "auth/auth.h"
+#include "base/arena.h"
+#include "base/log.h"
+#include "base/utf8.h"
+#include "html/i18n.h"
+#include "html/template.h"
+#include "http/request.h"
+#include "news/news_pages.h"
+#include "store/store.h"
+#include "worktime/clock.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Cookie a visitor's forms are checked against (double submit), before any session. */
+#define VISITOR_CSRF_COOKIE "phuong_csrf"
+#define LANG_COOKIE "lang"
+
+/* Every HTML page forbids inline script, framing and foreign form targets. */
+static const char content_security_policy[] =
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+static int http_status_of(enum status st)
+{
+	switch (st) {
+	case STATUS_OK: return 200;
+	case STATUS_INVALID: return 400;
+	case STATUS_NOT_FOUND: return 404;
+	case STATUS_FORBIDDEN: return 403;
+	case STATUS_CONFLICT: return 409;
+	case STATUS_TOO_LARGE: return 413;
+	case STATUS_TOO_MANY: return 429;
+	case STATUS_UNAVAILABLE: return 503;
+	case STATUS_INTERNAL: return 500;
+	}
+	return 500;
+}
+
+static const char *message_of(int code)
+{
+	switch (code) {
+	case 400: return "Yêu cầu không hợp lệ.";
+	case 401: return "Vui lòng đăng nhập để tiếp tục.";
+	case 403: return "Bạn không có quyền thực hiện thao tác này.";
+	case 404: return "Không tìm thấy trang bạn yêu cầu. Có thể trang đã bị gỡ hoặc địa chỉ chưa đúng.";
+	case 405: return "Trang này không nhận loại yêu cầu đó.";
+	case 409: return "Dữ liệu vừa bị thay đổi hoặc trùng lặp. Vui lòng tải lại trang và thử lại.";
+	case 413: return "Nội dung gửi lên quá lớn.";
+	case 415: return "Loại tệp không được chấp nhận.";
+	case 422: return "Dữ liệu chưa hợp lệ.";
+	case 429: return "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau.";
+	case 503: return "Hệ thống đang bận. Vui lòng thử lại sau ít phút.";
+	default: return "Đã có lỗi xảy ra. Chúng tôi sẽ khắc phục sớm. Vui lòng thử lại sau.";
+	}
+}
+
+/* Puts the error page (or JSON error) for code into r, with an optional detail. */
+static void set_error(struct request *r, int code, const char *detail)
+{
+	r->status = code;
+	r->redirect = NULL;
+	r->has_raw_body = false;
+	buf_clear(&r->body);
+	request_view(r, "error", json_pack("{s:s, s:i, s:s, s:s?}", "page_title",
+		code == 404 ? "Không tìm thấy trang" : "Không thực hiện được", "status", code,
+		"message", message_of(code), "detail", detail));
+	if (code == 503)
+		request_add_header(r, "Retry-After", "30");
+}
+
+static const char *host_of(const struct request *r)
+{
+	const char *host = request_header(r, "Host");
+	return host != NULL ? host : "localhost";
+}
+
+static const char *base_url(struct request *r, const struct app *app)
+{
+	if (app->cfg.base_url[0] != '\0')
+		return app->cfg.base_url;
+	return arena_printf(r->arena, "%s://%s", app->cfg.https ? "https" : "http", host_of(r));
+}
+
+/* Whether a state-changing request comes from our own pages: Origin (when sent)
+ * names this host, and the form's token matches the session's or the visitor's. */
+static bool csrf_ok(struct request *r, const struct app *app, const char *expected)
+{
+	const char *origin = request_header(r, "Origin");
+	if (origin != NULL && strcmp(origin, "null") != 0) {
+		const char *scheme_end = strstr(origin, "://");
+		if (scheme_end == NULL || strcasecmp(scheme_end + 3, host_of(r)) != 0) {
+			if (app->cfg.base_url[0] == '\0' || strcasecmp(origin, app->cfg.base_url) != 0)
+				return false;
+		}
+	}
+	return expected != NULL && auth_equal(request_form(r, "csrf"), expected);
+}
+
+static bool is_hex64(const char *s)
+{
+	if (s == NULL || strlen(s) != 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+/* The visitor's CSRF token: from their cookie, or a new one set now. */
+static const char *visitor_csrf(struct request *r)
+{
+	const char *cookie = request_cookie(r, VISITOR_CSRF_COOKIE);
+	if (is_hex64(cookie))
+		return cookie;
+	char token[65];
+	auth_random_token(token);
+	request_add_header(r, "Set-Cookie", arena_printf(r->arena,
+		VISITOR_CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", token,
+		r->is_https ? "; Secure" : ""));
+	return arena_strdup(r->arena, token);
+}
+
+/* Takes ".json" off the path, or reads Accept, to decide on a JSON answer. */
+static char *strip_json(struct request *r)
+{
+	char *path = arena_strdup(r->arena, r->path);
+	size_t n = strlen(path);
+	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
+		path[n - 5] = '\0';
+		r->want_json = true;
+	}
+	const char *accept = request_header(r, "Accept");
+	if (accept != NULL && strncmp(accept, "application/json", 16) == 0)
+		r->want_json = true;
+	return path;
+}
+
+/* The data every page layout needs, beside the handler's own model. */
+static json_t *layout_model(struct request *r, struct app *app)
+{
+	json_t *nav = NULL;
+	if (news_nav(r, &nav) != STATUS_OK)
+		nav = json_array();
+	struct clock_local now = clock_to_local(r->now);
+	json_t *layout = json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b, s:s, s:i, s:s, s:s}",
+		"site_name", app->cfg.site_name, "unit_name", app->cfg.unit_name,
+		"base_url", base_url(r, app), "nav", nav, "csrf", r->csrf_token,
+		"is_english", strcmp(r->lang, "en") == 0, "lang", r->lang, "year", now.year,
+		"path", r->path, "lang_next", http_url_encode(r->arena, r->path));
+	if (r->user != NULL)
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b}", "name",
+			r->user->display_name, "username", r->user->username, "is_staff", true));
+	return layout;
+}
+
+/* Renders r->view into r->body: JSON, or the template in the page layout. */
+static void render(struct request *r, struct app *app)
+{
+	if (r->want_json && r->content_type == NULL) {
+		char *text = json_dumps(r->view, JSON_COMPACT);
+		if (text != NULL) {
+			buf_puts(&r->body, text);
+			free(text);
+		}
+		r->content_type = "application/json; charset=utf-8";
+		r->has_raw_body = true;
+		return;
+	}
+	json_object_set_new(r->view, "layout", layout_model(r, app));
+	enum status st = tmpl_render(app->templates, r->template_name, r->view, r->i18n, &r->body);
+	if (st) {
+		log_error("cannot render template '%s': %s", r->template_name, status_name(st));
+		buf_clear(&r->body);
+		r->body.failed = false;
+		if (strcmp(r->template_name, "error") != 0) {
+			set_error(r, 500, NULL);
+			render(r, app);
+			return;
+		}
+		buf_lit(&r->body, "<!doctype html><title>Lỗi</title><p>Đã có lỗi xảy ra.</p>");
+	}
+	if (r->content_type == NULL) {
+		r->content_type = "text/html; charset=utf-8";
+		request_add_header(r, "Content-Security-Policy", content_security_policy);
+		request_add_header(r, "X-Frame-Options", "DENY");
+	}
+	r->has_raw_body = true;
+}
+
+/* Runs the route for r with a database connection held. */
+static void run_route(struct request *r, struct app *app, const struct route *route)
+{
+	enum status st = app_unit_for_host(r->db, host_of(r), &r->unit_id);
+	if (st) {
+		set_error(r, http_status_of(st), NULL);
+		return;
+	}
+	struct auth_session *session = arena_zalloc(r->arena, sizeof *session);
+	const char *token = request_cookie(r, ADMIN_SESSION_COOKIE);
+	if (session != NULL && token != NULL &&
+	    auth_session_find(r->db, r->arena, r->unit_id, token, r->now, session) == STATUS_OK) {
+		r->user = &session->user;
+		r->csrf_token = session->csrf;
+		request_add_header(r, "Cache-Control", "no-store");
+	} else if (route->shows_form || route->changes_state) {
+		r->csrf_token = visitor_csrf(r);
+		request_add_header(r, "Cache-Control", "no-store");
+	}
+	if (!auth_allows(r->user, route->permission)) {
+		if (r->user == NULL && !r->want_json && route->method == ROUTE_GET) {
+			request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/dang-nhap?next=%s",
+							      http_url_encode(r->arena, r->path)));
+			return;
+		}
+		set_error(r, r->user == NULL ? 401 : 403, NULL);
+		return;
+	}
+	if (route->changes_state && !csrf_ok(r, app, r->csrf_token)) {
+		set_error(r, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+				  "Vui lòng tải lại trang và thử lại.");
+		return;
+	}
+	st = route->handler(r);
+	if (st) {
+		if (st == STATUS_INTERNAL)
+			log_error("%s %s failed: %s", r->method, r->path, status_name(st));
+		set_error(r, http_status_of(st), NULL);
+	}
+}
+
+void app_dispatch(struct request *r, void *opaque)
+{
+	struct app *app = opaque;
+	r->app = app;
+	r->is_https = app->cfg.https;
+	const char *lang = request_cookie(r, LANG_COOKIE);
+	r->lang = lang != NULL && strcmp(lang, "en") == 0 ? "en" : "vi";
+	r->i18n = strcmp(r->lang, "en") == 0 ? app->english : NULL;
+	request_add_header(r, "X-Content-Type-Options", "nosniff");
+	request_add_header(r, "Referrer-Policy", "same-origin");
+	request_add_header(r, "Vary", "Accept, Cookie");
+
+	struct db_conn *conn = NULL;
+	if (r->input_error != STATUS_OK) {
+		set_error(r, http_status_of(r->input_error), r->input_error_text);
+	} else {
+		char *path = strip_json(r);
+		enum route_method method = strcmp(r->method, "POST") == 0 ? ROUTE_POST : ROUTE_GET;
+		bool known_method = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ||
+				    method == ROUTE_POST;
+		bool mismatch = false;
+		const struct route *route =
+			known_method ? route_match(method, path, r->path_params,
+						   HTTP_MAX_PATH_PARAMS, &mismatch)
+				     : NULL;
+		if (route == NULL) {
+			set_error(r, mismatch || !known_method ? 405 : 404, NULL);
+			if (mismatch || !known_method)
+				request_add_header(r, "Allow", "GET, HEAD, POST");
+		} else {
+			conn = db_acquire(app->db);
+			r->db = conn;
+			run_route(r, app, route);
+		}
+	}
+	if (r->view != NULL && !r->has_raw_body && r->redirect == NULL) {
+		if (conn == NULL && r->template_name != NULL && !r->want_json) {
+			conn = db_acquire(app->db); /* the layout's menu reads categories */
+			r->db = conn;
+		}
+		render(r, app);
+	}
+	if (arena_failed(r->arena) || r->body.failed) {
+		log_error("%s %s: request arena or body full", r->method, r->path);
+		buf_clear(&r->body);
+		r->body.failed = false;
+		r->status = 500;
+		r->content_type = "text/plain; charset=utf-8";
+		buf_lit(&r->body, "Đã có lỗi xảy ra.\n");
+		r->has_raw_body = true;
+	}
+	if (conn != NULL)
+		db_release(conn);
+	r->db = NULL;
+}
+
+enum status app_language(struct request *r)
+{
+	const char *code = r->path_params[0];
+	if (strcmp(code, "vi") != 0 && strcmp(code, "en") != 0)
+		return STATUS_NOT_FOUND;
+	const char *next = request_query(r, "next");
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    utf8_has_controls(next, strlen(next)))
+		next = "/";
+	request_add_header(r, "Set-Cookie", arena_printf(r->arena,
+		LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax", code));
+	request_redirect(r, 303, arena_strdup(r->arena, next));
+	return STATUS_OK;
+}
+
+enum status app_robots(struct request *r)
+{
+	request_view(r, "feeds/robots", json_object());
+	r->content_type = "text/plain; charset=utf-8";
+	return STATUS_OK;
+}

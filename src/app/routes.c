@@ -1,0 +1,136 @@
+/* routes.c: the one place that says what the portal serves, to whom, and which requests change state */
+#include "app/app.h"
+
+#include "admin/admin_pages.h"
+#include "base/log.h"
+#include "news/news_pages.h"
+
+#include <string.h>
+
+#define GET ROUTE_GET
+#define POST ROUTE_POST
+
+const struct route routes[] = {
+	/* method pattern                                   handler                  permission       state  form */
+	{ GET,  "/",                                        news_page_home,          PERM_PUBLIC,     false, false },
+	{ GET,  "/index",                                   news_page_home,          PERM_PUBLIC,     false, false },
+	{ GET,  "/chuyen-muc/{}",                           news_page_category,      PERM_PUBLIC,     false, false },
+	{ GET,  "/chuyen-muc/{}/rss.xml",                   news_page_category_rss,  PERM_PUBLIC,     false, false },
+	{ GET,  "/chuyen-muc/{}/atom.xml",                  news_page_category_atom, PERM_PUBLIC,     false, false },
+	{ GET,  "/bai-viet/{}",                             news_page_article,       PERM_PUBLIC,     false, false },
+	{ GET,  "/bai-viet/{}/ban-in",                      news_page_print,         PERM_PUBLIC,     false, false },
+	{ GET,  "/luu-tru",                                 news_page_archive_pick,  PERM_PUBLIC,     false, false },
+	{ GET,  "/luu-tru/{}",                              news_page_archive,       PERM_PUBLIC,     false, false },
+	{ GET,  "/tim-kiem",                                news_page_search,        PERM_PUBLIC,     false, false },
+	{ GET,  "/rss.xml",                                 news_page_feed_rss,      PERM_PUBLIC,     false, false },
+	{ GET,  "/atom.xml",                                news_page_feed_atom,     PERM_PUBLIC,     false, false },
+	{ GET,  "/sitemap.xml",                             news_page_sitemap,       PERM_PUBLIC,     false, false },
+	{ GET,  "/robots.txt",                              app_robots,              PERM_PUBLIC,     false, false },
+	{ GET,  "/tep/{}",                                  news_page_file,          PERM_PUBLIC,     false, false },
+	{ GET,  "/static/{}",                               statics_serve,           PERM_PUBLIC,     false, false },
+	{ GET,  "/ngon-ngu/{}",                             app_language,            PERM_PUBLIC,     false, false },
+
+	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true  },
+	{ POST, "/quan-tri/dang-nhap",                      admin_login,             PERM_PUBLIC,     true,  false },
+	{ POST, "/quan-tri/dang-xuat",                      admin_logout,            PERM_STAFF,      true,  false },
+	{ GET,  "/quan-tri",                                admin_dashboard,         PERM_STAFF,      false, false },
+	{ GET,  "/quan-tri/nguoi-dung",                     admin_users,             PERM_USERS,      false, false },
+	{ POST, "/quan-tri/nguoi-dung",                     admin_user_create,       PERM_USERS,      true,  false },
+	{ POST, "/quan-tri/nguoi-dung/{}",                  admin_user_update,       PERM_USERS,      true,  false },
+	{ GET,  "/quan-tri/nhat-ky",                        admin_audit,             PERM_AUDIT,      false, false },
+
+	{ GET,  "/quan-tri/bai-viet",                       news_admin_list,         PERM_NEWS_EDIT,  false, false },
+	{ GET,  "/quan-tri/bai-viet/moi",                   news_admin_new,          PERM_NEWS_EDIT,  false, false },
+	{ POST, "/quan-tri/bai-viet",                       news_admin_create,       PERM_NEWS_EDIT,  true,  false },
+	{ GET,  "/quan-tri/bai-viet/{}",                    news_admin_edit,         PERM_NEWS_EDIT,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}",                    news_admin_save,         PERM_NEWS_EDIT,  true,  false },
+	{ POST, "/quan-tri/bai-viet/{}/xem-truoc",          news_admin_preview,      PERM_NEWS_EDIT,  true,  false },
+	{ POST, "/quan-tri/bai-viet/{}/xuat-ban",           news_admin_publish,      PERM_NEWS_EDIT,  true,  false },
+	{ POST, "/quan-tri/bai-viet/{}/go-xuong",           news_admin_unpublish,    PERM_NEWS_EDIT,  true,  false },
+	{ GET,  "/quan-tri/bai-viet/{}/phien-ban",          news_admin_revisions,    PERM_NEWS_EDIT,  false, false },
+	{ GET,  "/quan-tri/bai-viet/{}/phien-ban/{}",       news_admin_revision,     PERM_NEWS_EDIT,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}/phien-ban/{}/khoi-phuc", news_admin_restore,  PERM_NEWS_EDIT,  true,  false },
+	{ POST, "/quan-tri/bai-viet/{}/anh",                news_admin_photo_add,    PERM_NEWS_EDIT,  true,  false },
+	{ POST, "/quan-tri/bai-viet/{}/anh/{}/xoa",         news_admin_photo_delete, PERM_NEWS_EDIT,  true,  false },
+	{ GET,  "/quan-tri/chuyen-muc",                     news_admin_categories,   PERM_CATEGORIES, false, false },
+	{ POST, "/quan-tri/chuyen-muc",                     news_admin_category_save, PERM_CATEGORIES, true, false },
+	{ POST, "/quan-tri/chuyen-muc/{}",                  news_admin_category_save, PERM_CATEGORIES, true, false },
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];
+
+/* Matches pattern against path segment by segment; {} takes one non-empty segment. */
+static bool pattern_match(const char *pattern, char *path, const char *params[], size_t max,
+			  size_t *count)
+{
+	*count = 0;
+	const char *p = pattern;
+	char *s = path;
+	while (*p != '\0') {
+		if (p[0] == '{' && p[1] == '}') {
+			char *end = strchr(s, '/');
+			size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+			if (len == 0 || *count == max)
+				return false;
+			params[(*count)++] = s;
+			s += len;
+			p += 2;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return *s == '\0';
+}
+
+const struct route *route_match(enum route_method method, char *path, const char *params[],
+				size_t max_params, bool *method_mismatch)
+{
+	*method_mismatch = false;
+	for (size_t i = 0; i < routes_count; i++) {
+		size_t count;
+		if (!pattern_match(routes[i].pattern, path, params, max_params, &count))
+			continue;
+		if (routes[i].method != method) {
+			*method_mismatch = true;
+			continue;
+		}
+		/* Cut the segments out of path now that they are final. */
+		for (size_t k = 0; k < count; k++) {
+			char *end = strchr(params[k], '/');
+			if (end != NULL)
+				*end = '\0';
+		}
+		return &routes[i];
+	}
+	return NULL;
+}
+
+bool routes_check(void)
+{
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+		if (r->permission == PERM_UNSET || r->permission >= PERM_COUNT) {
+			log_error("route '%s' names no permission", r->pattern);
+			return false;
+		}
+		if (r->handler == NULL) {
+			log_error("route '%s' has no handler", r->pattern);
+			return false;
+		}
+		if ((r->method == ROUTE_POST) != r->changes_state) {
+			log_error("route '%s': a POST must change state and be CSRF-checked, a GET not",
+				  r->pattern);
+			return false;
+		}
+		for (size_t k = 0; k < i; k++) {
+			if (routes[k].method == r->method && strcmp(routes[k].pattern, r->pattern) == 0) {
+				log_error("route '%s' is in the table twice", r->pattern);
+				return false;
+			}
+		}
+	}
+	return true;
+}

@@ -1,0 +1,110 @@
+/* auth.c: roles, permissions, password and token rules */
+#include "auth/auth.h"
+
+#include "base/utf8.h"
+
+#include <sodium.h>
+#include <string.h>
+
+struct role_def {
+	const char *name, *label;
+	bool perms[PERM_COUNT];
+};
+
+/* Who may do what. Later parts add their roles here. */
+static const struct role_def roles[] = {
+	{ "admin", "Quản trị viên",
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true,
+	    [PERM_CATEGORIES] = true, [PERM_USERS] = true, [PERM_AUDIT] = true } },
+	{ "editor", "Biên tập viên",
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true } },
+};
+
+static const struct role_def *role_find(const char *role)
+{
+	if (role == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (strcmp(roles[i].name, role) == 0)
+			return &roles[i];
+	return NULL;
+}
+
+bool auth_role_valid(const char *role)
+{
+	return role_find(role) != NULL;
+}
+
+const char *auth_role_label(const char *role)
+{
+	const struct role_def *r = role_find(role);
+	return r != NULL ? r->label : "";
+}
+
+bool auth_allows(const struct auth_user *user, enum permission p)
+{
+	if (p == PERM_PUBLIC)
+		return true;
+	if (user == NULL || p <= PERM_UNSET || p >= PERM_COUNT)
+		return false;
+	const struct role_def *r = role_find(user->role);
+	return r != NULL && r->perms[p];
+}
+
+bool auth_username_valid(const char *username)
+{
+	size_t n = username != NULL ? strlen(username) : 0;
+	if (n < 3 || n > AUTH_USERNAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = username[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+const char *auth_password_problem(const char *password)
+{
+	size_t n = password != NULL ? strlen(password) : 0;
+	if (n > AUTH_PASSWORD_MAX)
+		return "Mật khẩu quá dài (tối đa 128 byte).";
+	if (!utf8_valid(password, n) || utf8_length(password, n) < AUTH_PASSWORD_MIN)
+		return "Mật khẩu phải có ít nhất 10 ký tự.";
+	return NULL;
+}
+
+enum status auth_hash_password(const char *password, char *out)
+{
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return STATUS_INTERNAL;
+	return STATUS_OK;
+}
+
+void auth_random_token(char out[65])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, 65, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+}
+
+void auth_token_hash(const char *token, char out[65])
+{
+	unsigned char digest[32];
+	crypto_generichash(digest, sizeof digest, (const unsigned char *)token, strlen(token), NULL,
+			   0);
+	sodium_bin2hex(out, 65, digest, sizeof digest);
+}
+
+bool auth_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return false;
+	size_t na = strlen(a), nb = strlen(b);
+	if (na != nb)
+		return false;
+	return sodium_memcmp(a, b, na) == 0;
+}

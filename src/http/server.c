@@ -1,0 +1,357 @@
+/* server.c: libmicrohttpd glue: request lifecycle, form parsing with limits, responses */
+#include "http/server.h"
+
+#include "base/arena.h"
+#include "base/log.h"
+#include "base/utf8.h"
+#include "http/request.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Bytes libmicrohttpd may use per connection for the request line and headers:
+ * a request whose headers do not fit is answered 431/413 by libmicrohttpd. */
+enum { HTTP_CONNECTION_MEMORY = 64 * 1024, HTTP_POST_BUFFER = 16 * 1024 };
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_options opt;
+};
+
+/* Per-request state kept behind libmicrohttpd's req_cls pointer. */
+struct request_state {
+	struct request req;
+	struct MHD_PostProcessor *post;
+	bool is_urlencoded, is_multipart;
+	size_t body_limit, body_seen;
+	struct http_param *current_field; /* value being appended to (multi-chunk) */
+	struct http_file *current_file;
+};
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void set_input_error(struct request *r, enum status st, const char *text)
+{
+	if (r->input_error == STATUS_OK) {
+		r->input_error = st;
+		r->input_error_text = text;
+	}
+}
+
+/* Checks a decoded path: valid UTF-8, starts with '/', no ".." segment, no backslash. */
+static bool path_is_clean(const char *path)
+{
+	size_t n = strlen(path);
+	if (n == 0 || path[0] != '/' || !utf8_valid(path, n) || utf8_has_controls(path, n))
+		return false;
+	if (strchr(path, '\\') != NULL)
+		return false;
+	for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2) {
+		bool starts = p[-1] == '/';
+		bool ends = p[2] == '/' || p[2] == '\0';
+		if (starts && ends)
+			return false;
+	}
+	return true;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct request *r = cls;
+	if (r->query_count == HTTP_MAX_FIELDS) {
+		set_input_error(r, STATUS_TOO_LARGE, "Quá nhiều tham số trong địa chỉ.");
+		return MHD_NO;
+	}
+	if (value == NULL)
+		value = "";
+	size_t len = strlen(value);
+	if (!utf8_valid(key, strlen(key)) || !utf8_valid(value, len)) {
+		set_input_error(r, STATUS_INVALID, "Địa chỉ có ký tự không hợp lệ (không phải UTF-8).");
+		return MHD_NO;
+	}
+	r->query[r->query_count++] = (struct http_param){
+		.name = arena_strdup(r->arena, key),
+		.value = arena_strndup(r->arena, value, len),
+		.len = len,
+	};
+	return MHD_YES;
+}
+
+/* Appends a chunk of a form field, joining chunks libmicrohttpd splits. */
+static bool append_field(struct request_state *st, const char *key, const char *data, size_t size,
+			 uint64_t off)
+{
+	struct request *r = &st->req;
+	struct http_param *p = off > 0 ? st->current_field : NULL;
+	if (p == NULL) {
+		if (r->form_count == HTTP_MAX_FIELDS) {
+			set_input_error(r, STATUS_TOO_LARGE, "Biểu mẫu có quá nhiều trường.");
+			return false;
+		}
+		p = &r->form[r->form_count++];
+		*p = (struct http_param){ .name = arena_strdup(r->arena, key), .value = "" };
+		st->current_field = p;
+	}
+	if (p->len + size > HTTP_MAX_FIELD_BYTES) {
+		set_input_error(r, STATUS_TOO_LARGE, "Nội dung một trường quá dài.");
+		return false;
+	}
+	char *joined = arena_alloc(r->arena, p->len + size + 1);
+	if (joined == NULL) {
+		set_input_error(r, STATUS_TOO_LARGE, "Yêu cầu quá lớn.");
+		return false;
+	}
+	memcpy(joined, p->value, p->len);
+	memcpy(joined + p->len, data, size);
+	p->len += size;
+	joined[p->len] = '\0';
+	p->value = joined;
+	return true;
+}
+
+static bool append_file(struct request_state *st, const char *key, const char *filename,
+			const char *data, size_t size, uint64_t off)
+{
+	struct request *r = &st->req;
+	struct http_file *f = off > 0 ? st->current_file : NULL;
+	if (f == NULL) {
+		if (r->file_count == HTTP_MAX_FILES) {
+			set_input_error(r, STATUS_TOO_LARGE, "Quá nhiều tệp đính kèm.");
+			return false;
+		}
+		f = &r->files[r->file_count++];
+		f->field = arena_strdup(r->arena, key);
+		f->filename = arena_strdup(r->arena, filename);
+		buf_init(&f->data, r->arena, HTTP_MAX_UPLOAD_BYTES);
+		st->current_file = f;
+	}
+	if (!buf_append(&f->data, data, size)) {
+		set_input_error(r, STATUS_TOO_LARGE, "Tệp tải lên quá lớn.");
+		return false;
+	}
+	return true;
+}
+
+static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *filename, const char *content_type,
+				     const char *transfer_encoding, const char *data, uint64_t off,
+				     size_t size)
+{
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct request_state *st = cls;
+	if (st->req.input_error != STATUS_OK)
+		return MHD_NO;
+	if (key == NULL)
+		return MHD_YES;
+	bool ok = filename != NULL ? append_file(st, key, filename, data, size, off)
+				   : append_field(st, key, data, size, off);
+	return ok ? MHD_YES : MHD_NO;
+}
+
+/* Fields must be valid UTF-8 once whole (a chunk may split a character). */
+static void check_form_text(struct request *r)
+{
+	for (size_t i = 0; i < r->form_count; i++) {
+		if (!utf8_valid(r->form[i].name, strlen(r->form[i].name)) ||
+		    !utf8_valid(r->form[i].value, r->form[i].len)) {
+			set_input_error(r, STATUS_INVALID,
+					"Dữ liệu gửi lên có ký tự không hợp lệ (không phải UTF-8).");
+			return;
+		}
+	}
+}
+
+static struct request_state *request_begin(struct MHD_Connection *conn, const char *url,
+					   const char *method)
+{
+	struct arena *a = arena_new(HTTP_ARENA_LIMIT);
+	if (a == NULL)
+		return NULL;
+	struct request_state *st = arena_zalloc(a, sizeof *st);
+	if (st == NULL) {
+		arena_free(a);
+		return NULL;
+	}
+	struct request *r = &st->req;
+	r->arena = a;
+	r->connection = conn;
+	r->started_us = now_us();
+	r->now = r->started_us / 1000000;
+	r->method = arena_strdup(a, method);
+	r->path = arena_strdup(a, url);
+	buf_init(&r->body, a, HTTP_MAX_BODY_OUT);
+	buf_init(&r->raw_body, a, HTTP_MAX_FORM_BYTES);
+	if (!path_is_clean(url))
+		set_input_error(r, STATUS_INVALID, "Địa chỉ không hợp lệ.");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+
+	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	st->is_urlencoded = type != NULL &&
+			    strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0;
+	st->is_multipart = type != NULL && strncasecmp(type, "multipart/form-data", 19) == 0;
+	st->body_limit = st->is_multipart ? HTTP_MAX_UPLOAD_BYTES : HTTP_MAX_FORM_BYTES;
+	const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	if (length != NULL && strtoull(length, NULL, 10) > st->body_limit)
+		set_input_error(r, STATUS_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+	if (st->is_urlencoded || st->is_multipart) {
+		st->post = MHD_create_post_processor(conn, HTTP_POST_BUFFER, post_iterator, st);
+		if (st->post == NULL)
+			set_input_error(r, STATUS_INVALID, "Biểu mẫu gửi lên không đọc được.");
+	}
+	return st;
+}
+
+static void request_feed(struct request_state *st, const char *data, size_t size)
+{
+	struct request *r = &st->req;
+	st->body_seen += size;
+	if (st->body_seen > st->body_limit)
+		set_input_error(r, STATUS_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+	if (r->input_error != STATUS_OK)
+		return; /* keep reading (and dropping) so the answer can be sent */
+	if (st->post != NULL) {
+		if (MHD_post_process(st->post, data, size) != MHD_YES)
+			set_input_error(r, STATUS_INVALID, "Biểu mẫu gửi lên không đọc được.");
+	} else if (!buf_append(&r->raw_body, data, size)) {
+		set_input_error(r, STATUS_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+	}
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *r)
+{
+	const char *body = r->has_raw_body ? buf_str(&r->body) : "";
+	size_t len = r->has_raw_body ? r->body.len : 0;
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	if (r->content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+	if (r->redirect != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->redirect);
+	for (size_t i = 0; i < r->headers_out_count; i++)
+		MHD_add_response_header(resp, r->headers_out[i].name, r->headers_out[i].value);
+	int status = r->status ? r->status : 200;
+	r->status = status;
+	r->bytes_sent = (int64_t)len;
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+				      const char *method, const char *version,
+				      const char *upload_data, size_t *upload_data_size,
+				      void **req_cls)
+{
+	(void)version;
+	struct http_server *s = cls;
+	struct request_state *st = *req_cls;
+	if (st == NULL) {
+		st = request_begin(conn, url, method);
+		if (st == NULL)
+			return MHD_NO;
+		*req_cls = st;
+		return MHD_YES; /* called again with the body, if any */
+	}
+	if (*upload_data_size > 0) {
+		request_feed(st, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (st->req.input_error == STATUS_OK)
+		check_form_text(&st->req);
+	s->opt.dispatch(&st->req, s->opt.app);
+	return send_response(conn, &st->req);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			      enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	struct http_server *s = cls;
+	struct request_state *st = *req_cls;
+	if (st == NULL)
+		return;
+	struct request *r = &st->req;
+	if (s->opt.access_log)
+		log_info("%s %s %d %lld %.1fms%s", r->method, r->path, r->status,
+			 (long long)r->bytes_sent, (double)(now_us() - r->started_us) / 1000.0,
+			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	if (st->post != NULL)
+		MHD_destroy_post_processor(st->post);
+	if (r->view != NULL)
+		json_decref(r->view);
+	arena_free(r->arena);
+	*req_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char line[512];
+	vsnprintf(line, sizeof line, fmt, ap);
+	size_t n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_warn("libmicrohttpd: %s", line);
+}
+
+struct http_server *http_server_start(const struct http_server_options *opt)
+{
+	struct http_server *s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return NULL;
+	s->opt = *opt;
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)opt->port) };
+	if (inet_pton(AF_INET, opt->host, &addr.sin_addr) != 1) {
+		log_error("cannot listen on '%s': not an IPv4 address", opt->host);
+		free(s);
+		return NULL;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_ITC;
+	s->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, access_handler, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->connection_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->connection_timeout_s,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+		MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		log_error("cannot listen on %s:%d", opt->host, opt->port);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	/* Stop accepting first; MHD_stop_daemon then waits for the pool's threads,
+	 * which finish the requests they are serving. */
+	MHD_quiesce_daemon(s->daemon);
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}

@@ -1,0 +1,47 @@
+/* clock.h: time as Vietnam reads it: UTC seconds shown in Asia/Ho_Chi_Minh (UTC+7, no DST) */
+#ifndef WORKTIME_CLOCK_H
+#define WORKTIME_CLOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CLOCK_VN_OFFSET = 7 * 3600 };
+
+struct clock_local {
+	int year, month, day;  /* 2015, 7, 7 */
+	int hour, minute, second;
+	int weekday;           /* 0 = Sunday ... 6 = Saturday */
+};
+
+/* The local date and time of UTC seconds t. */
+struct clock_local clock_to_local(int64_t t);
+/* UTC seconds of a local date and time; false if the fields are not a real date/time. */
+bool clock_from_local(int year, int month, int day, int hour, int minute, int64_t *out);
+/* Whether year-month-day is a real calendar date (1900..9999). */
+bool clock_valid_date(int year, int month, int day);
+/* Days in a month of a year. */
+int clock_days_in_month(int year, int month);
+
+/* Parses "YYYY-MM-DD" into a real date; false otherwise (strict). */
+bool clock_parse_date(const char *s, int *year, int *month, int *day);
+/* Parses "YYYY-MM" (strict). */
+bool clock_parse_month(const char *s, int *year, int *month);
+/* Parses a local "YYYY-MM-DDTHH:MM" (an HTML datetime-local; a space may replace the
+ * T) into UTC seconds; false if it is not a real date and time. */
+bool clock_parse_local_datetime(const char *s, int64_t *out);
+
+/* Writes the weekday as Vietnamese sites write it: "Thứ 2".."Thứ 7", "Chủ nhật". */
+const char *clock_weekday_vi(int weekday);
+/* "Thứ 3, Ngày 07/07/2015, 08:10" for UTC seconds t, into out (at least 48 bytes). */
+void clock_format_vi_line(int64_t t, char *out, size_t n);
+/* "07/07/2015 08:10" */
+void clock_format_vi_short(int64_t t, char *out, size_t n);
+/* "2015-07-07T08:10:00+07:00" (RFC 3339, local offset) */
+void clock_format_rfc3339(int64_t t, char *out, size_t n);
+/* "Tue, 07 Jul 2015 01:10:00 GMT" (RFC 822/1123, for RSS and HTTP) */
+void clock_format_rfc822(int64_t t, char *out, size_t n);
+/* "2015-07-07T08:10" local, for a datetime-local input */
+void clock_format_input(int64_t t, char *out, size_t n);
+
+#endif

@@ -1,0 +1,69 @@
+"""The command line: help, user management, backup while serving and restore."""
+import pytest
+
+from conftest import PASSWORDS, phuong
+from util import create_article, png_bytes, public_article, text
+
+COMMANDS = [[], ["serve"], ["user"], ["user", "add"], ["backup"], ["restore"], ["audit"],
+            ["audit", "verify"]]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "phuong")
+def test_help(cmd):
+    r = phuong(*cmd, "--help")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip(), "--help printed nothing on stdout"
+    if cmd:
+        assert cmd[-1] in r.stdout
+
+
+def test_unknown_command_fails():
+    r = phuong("lam-gi-do")
+    assert r.returncode != 0
+    assert r.stderr.strip()
+
+
+def test_user_add_checks_its_input(scratch):
+    data = scratch / "data"
+    data.mkdir()
+    ok = phuong("user", "add", "can-bo", "--role", "editor", "--data", data,
+                "--password-stdin", stdin="Mật khẩu đủ dài 2015\n")
+    assert ok.returncode == 0, ok.stderr
+    for args, pw in ((["can-bo", "--role", "editor"], "Mật khẩu khác 2015\n"),   # exists
+                     (["can-bo-2", "--role", "vua"], "Mật khẩu đủ dài 2015\n"),  # no such role
+                     (["can-bo-3", "--role", "editor"], "\n")):                  # empty password
+        r = phuong("user", "add", *args, "--data", data, "--password-stdin", stdin=pw)
+        assert r.returncode != 0, args
+        assert r.stderr.strip(), args
+
+
+def test_backup_while_serving_then_restore(fresh, scratch, start_server):
+    editor = fresh.client(login="editor")
+    title = "Bài viết trước khi sao lưu"
+    aid = create_article(editor, title, "Nội dung cần giữ lại sau khi khôi phục.")
+    token = editor.csrf_from("/quan-tri/bai-viet/%d" % aid, "/anh")
+    r = editor.post("/quan-tri/bai-viet/%d/anh" % aid, {"csrf": token, "caption": "Ảnh được sao lưu"},
+                    files={"file": ("a.png", png_bytes(), "image/png")})
+    assert r.status_code in (200, 201, 303)
+
+    backup = scratch / "phuong-backup.db"
+    r = phuong("backup", backup, "--data", fresh.data)
+    assert r.returncode == 0, r.stderr
+    assert backup.is_file() and backup.stat().st_size > 0
+    assert fresh.client().get("/robots.txt").status_code == 200  # still serving
+
+    restored = scratch / "restored"
+    restored.mkdir()
+    r = phuong("restore", backup, "--data", restored)
+    assert r.returncode == 0, r.stderr
+
+    server = start_server(restored, demo=False, users=False)
+    anon = server.client()
+    r, doc = public_article(anon, aid)
+    assert r.status_code == 200
+    t = text(doc)
+    assert title in t and "Nội dung cần giữ lại" in t and "Ảnh được sao lưu" in t
+    src = doc.xpath('//*[@id="noi-dung"]//img/@src') or doc.xpath("//main//img/@src")
+    assert src and anon.get(src[0], allow_redirects=True).status_code == 200
+    assert server.client().login("editor", PASSWORDS["editor"]).status_code == 303
+    assert phuong("audit", "verify", "--data", restored).returncode == 0

@@ -1,0 +1,110 @@
+"""Roles: an editor writes articles but can't manage users or categories; anonymous
+visitors can't post anything; the admin can do both."""
+import pytest
+
+from util import (SAMPLE_TITLE, category_options, find_article, is_vietnamese, local_time,
+                  path_of, png_bytes, text)
+
+NEW_USER = {"username": "bien-tap-2", "password": "Mật khẩu mới 2015 #9", "role": "editor",
+            "display_name": "Nguyễn Văn Bình"}
+
+
+@pytest.fixture(scope="module")
+def editor(module_server):
+    return module_server.client(login="editor")
+
+
+@pytest.fixture(scope="module")
+def admin(module_server):
+    return module_server.client(login="admin")
+
+
+@pytest.mark.parametrize("path", ["/quan-tri/nguoi-dung", "/quan-tri/chuyen-muc", "/quan-tri/nhat-ky"])
+def test_editor_cannot_see_admin_pages(editor, path):
+    r = editor.get(path)
+    assert r.status_code == 403, (path, r.status_code)
+    assert is_vietnamese(text(r.content))
+
+
+def test_editor_cannot_add_a_user(module_server, editor, admin):
+    token = editor.csrf_from("/quan-tri/bai-viet/moi")
+    r = editor.post("/quan-tri/nguoi-dung", dict(NEW_USER, csrf=token, role="admin"))
+    assert r.status_code == 403, r.status_code
+    assert "bien-tap-2" not in text(admin.page("/quan-tri/nguoi-dung")[1])
+    assert module_server.client().login("bien-tap-2", NEW_USER["password"]).status_code != 303
+
+
+def test_editor_cannot_add_a_category(editor, admin):
+    token = editor.csrf_from("/quan-tri/bai-viet/moi")
+    r = editor.post("/quan-tri/chuyen-muc", {"csrf": token, "name": "Chuyên mục của biên tập viên"})
+    assert r.status_code == 403, r.status_code
+    assert "Chuyên mục của biên tập viên" not in text(admin.page("/quan-tri/chuyen-muc")[1])
+
+
+def test_editor_can_open_the_article_pages(editor):
+    for path in ("/quan-tri", "/quan-tri/bai-viet", "/quan-tri/bai-viet/moi"):
+        assert editor.get(path).status_code == 200, path
+
+
+def test_admin_adds_a_category(admin):
+    token = admin.csrf_from("/quan-tri/chuyen-muc")
+    r = admin.post("/quan-tri/chuyen-muc", {"csrf": token, "name": "Văn hóa - Xã hội mới"})
+    assert r.status_code == 303, r.status_code
+    assert "Văn hóa - Xã hội mới" in text(admin.page("/quan-tri/chuyen-muc")[1])
+    r, doc = admin.page("/quan-tri/bai-viet/moi")
+    assert "Văn hóa - Xã hội mới" in [n for _, n in category_options(doc)]
+
+
+def test_admin_adds_an_editor_who_can_log_in(module_server, admin):
+    token = admin.csrf_from("/quan-tri/nguoi-dung")
+    r = admin.post("/quan-tri/nguoi-dung", dict(NEW_USER, csrf=token))
+    assert r.status_code == 303, r.status_code
+    assert "bien-tap-2" in text(admin.page("/quan-tri/nguoi-dung")[1])
+    c = module_server.client()
+    assert c.login("bien-tap-2", NEW_USER["password"]).status_code == 303
+    assert c.get("/quan-tri/nguoi-dung").status_code == 403  # an editor, not an admin
+
+
+def test_admin_user_form_rejects_bad_input(admin):
+    token = admin.csrf_from("/quan-tri/nguoi-dung")
+    for bad in ({"username": ""}, {"role": "sieu-quan-tri"}, {"password": "ngan"},
+                {"username": "admin"}):  # exists already
+        fields = dict(NEW_USER, username="bien-tap-3", csrf=token)
+        fields.update(bad)
+        r = admin.post("/quan-tri/nguoi-dung", fields)
+        assert r.status_code == 422, (bad, r.status_code)
+        assert is_vietnamese(text(r.content))
+
+
+def anonymous_posts(aid):
+    article = {"title": "Bài của khách lạ", "category_id": "1", "author": "Khách",
+               "published_at": local_time(), "body": "Không được phép", "action": "publish"}
+    return [
+        ("/quan-tri/bai-viet", article, None),
+        ("/quan-tri/bai-viet/%d" % aid, dict(article, action="save"), None),
+        ("/quan-tri/bai-viet/%d/xem-truoc" % aid, article, None),
+        ("/quan-tri/bai-viet/%d/xuat-ban" % aid, {}, None),
+        ("/quan-tri/bai-viet/%d/go-xuong" % aid, {}, None),
+        ("/quan-tri/bai-viet/%d/phien-ban/1/khoi-phuc" % aid, {}, None),
+        ("/quan-tri/bai-viet/%d/anh" % aid, {"caption": "Ảnh khách lạ"},
+         {"file": ("a.png", png_bytes(), "image/png")}),
+        ("/quan-tri/chuyen-muc", {"name": "Chuyên mục khách lạ"}, None),
+        ("/quan-tri/nguoi-dung", dict(NEW_USER, username="khach-la", display_name="Khách lạ"), None),
+    ]
+
+
+def test_anonymous_cannot_post_anything(module_server, admin):
+    anon = module_server.client()
+    aid, path = find_article(anon, SAMPLE_TITLE)
+    token = anon.csrf_from("/quan-tri/dang-nhap")  # a valid token of the anonymous session
+    for url, data, files in anonymous_posts(aid):
+        r = anon.post(url, dict(data, csrf=token), files=files)
+        if r.status_code in (302, 303):
+            assert path_of(r.headers["Location"]).startswith("/quan-tri/dang-nhap"), (url, r.headers["Location"])
+        else:
+            assert r.status_code in (401, 403), (url, r.status_code)
+    assert anon.get(path).status_code == 200  # not unpublished
+    assert "Bài của khách lạ" not in text(admin.page("/quan-tri/bai-viet")[1])
+    assert "Chuyên mục khách lạ" not in text(admin.page("/quan-tri/chuyen-muc")[1])
+    assert "khach-la" not in text(admin.page("/quan-tri/nguoi-dung")[1])
+    assert "Ảnh khách lạ" not in text(anon.page(path)[1])

@@ -1,0 +1,71 @@
+/* test_worktime.c: the clock: Vietnamese local time, weekday lines, strict parsing */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "worktime/clock.h"
+
+static void sample_article_line(void **state)
+{
+	(void)state;
+	int64_t t;
+	assert_true(clock_from_local(2015, 7, 7, 8, 10, &t));
+	assert_int_equal(t, 1436231400); /* 2015-07-07T01:10:00Z */
+	char line[64];
+	clock_format_vi_line(t, line, sizeof line);
+	assert_string_equal(line, "Thứ 3, Ngày 07/07/2015, 08:10");
+	clock_format_rfc3339(t, line, sizeof line);
+	assert_string_equal(line, "2015-07-07T08:10:00+07:00");
+	clock_format_rfc822(t, line, sizeof line);
+	assert_string_equal(line, "Tue, 07 Jul 2015 01:10:00 GMT");
+}
+
+static void weekdays_and_midnight(void **state)
+{
+	(void)state;
+	int64_t t;
+	/* 2026-11-29 is a Sunday; 00:30 local is still the previous day in UTC. */
+	assert_true(clock_from_local(2026, 11, 29, 0, 30, &t));
+	struct clock_local l = clock_to_local(t);
+	assert_int_equal(l.weekday, 0);
+	assert_int_equal(l.day, 29);
+	assert_string_equal(clock_weekday_vi(l.weekday), "Chủ nhật");
+	assert_true(clock_from_local(2024, 2, 29, 23, 59, &t));
+	l = clock_to_local(t);
+	assert_int_equal(l.month, 2);
+	assert_int_equal(l.day, 29);
+	assert_string_equal(clock_weekday_vi(l.weekday), "Thứ 5");
+	assert_true(clock_from_local(1969, 12, 31, 12, 0, &t)); /* before the epoch */
+	l = clock_to_local(t);
+	assert_int_equal(l.year, 1969);
+	assert_int_equal(l.weekday, 3);
+}
+
+static void strict_parsing(void **state)
+{
+	(void)state;
+	int y, m, d;
+	int64_t t;
+	assert_true(clock_parse_date("2015-07-07", &y, &m, &d));
+	assert_false(clock_parse_date("2015-02-30", &y, &m, &d));
+	assert_false(clock_parse_date("2015-7-7", &y, &m, &d));
+	assert_false(clock_parse_date("2015-07-07x", &y, &m, &d));
+	assert_true(clock_parse_month("2015-07", &y, &m));
+	assert_false(clock_parse_month("2015-13", &y, &m));
+	assert_true(clock_parse_local_datetime("2015-07-07T08:10", &t));
+	assert_int_equal(t, 1436231400);
+	assert_false(clock_parse_local_datetime("2015-07-07T24:10", &t));
+	assert_false(clock_parse_local_datetime("", &t));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sample_article_line),
+		cmocka_unit_test(weekdays_and_midnight),
+		cmocka_unit_test(strict_parsing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

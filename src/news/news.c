@@ -85,18 +85,16 @@ const char *news_search_query(struct arena *a, const char *typed, const char **f
 	buf_init(&q, a, 4096);
 	int words = 0;
 	/* Folded text holds only letters, digits and single spaces: quoting each word
-	 * keeps FTS5 syntax out of what the reader typed. */
+	 * keeps FTS5 syntax out of what the reader typed. No prefix matching: a
+	 * Vietnamese word is a short syllable, and "hoa*" would find "hoat", "hoan"... */
 	for (char *word = folded; *word && words < NEWS_SEARCH_MAX_WORDS;) {
 		char *end = strchr(word, ' ');
 		size_t len = end != NULL ? (size_t)(end - word) : strlen(word);
-		bool last = end == NULL || words == NEWS_SEARCH_MAX_WORDS - 1;
 		if (words > 0)
 			buf_lit(&q, " AND ");
 		buf_putc(&q, '"');
 		buf_append(&q, word, len);
 		buf_putc(&q, '"');
-		if (last)
-			buf_lit(&q, "*");
 		words++;
 		if (end == NULL)
 			break;

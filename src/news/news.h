@@ -39,7 +39,6 @@ struct news_article {
 	int64_t views, revision, updated_at;
 	const char *category_slug, *category_name;
 	const char *thumb_hash;                            /* first photo's thumbnail, or NULL */
-	double rank;                                       /* search relevance, lower is better */
 };
 
 struct news_photo {
@@ -72,8 +71,8 @@ struct news_input {
 const char *news_input_check(struct arena *a, struct news_input *in);
 /* Whether the article is on the public site at time now. */
 bool news_is_public(const struct news_article *art, int64_t now);
-/* The FTS query for what a reader typed: each folded word quoted, all required, the
- * last one also as a prefix. NULL when nothing searchable remains. In the arena. */
+/* The FTS query for what a reader typed: each folded word quoted, all required.
+ * NULL when nothing searchable remains. In the arena; *folded_out is the folded text. */
 const char *news_search_query(struct arena *a, const char *typed, const char **folded_out);
 
 /* Views are counted in memory and written in batches, not one write per request. */

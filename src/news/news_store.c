@@ -313,7 +313,7 @@ enum status news_search(struct db_conn *c, struct arena *a, int64_t unit_id, int
 	if (st)
 		return st;
 	/* Title words weigh five times body words. */
-	st = db_prepare(c, "SELECT " ARTICLE_COLUMNS("a.body") ", bm25(article_search, 5.0, 1.0)"
+	st = db_prepare(c, "SELECT " ARTICLE_COLUMNS("a.body")
 			   " FROM article_search JOIN article a ON a.id = article_search.rowid"
 			   " JOIN category c ON c.id = a.category_id"
 			   " WHERE article_search MATCH ?3 AND a.unit_id = ?1 AND" ARTICLE_IS_PUBLIC
@@ -326,18 +326,7 @@ enum status news_search(struct db_conn *c, struct arena *a, int64_t unit_id, int
 	db_bind_text(s, 3, fts_query);
 	db_bind_int64(s, 4, limit);
 	db_bind_int64(s, 5, offset);
-	struct news_article *list = arena_alloc(a, sizeof *list * (size_t)(limit > 0 ? limit : 1));
-	if (list == NULL)
-		return STATUS_TOO_LARGE;
-	size_t n = 0;
-	bool has_row;
-	while ((st = db_step(s, &has_row)) == STATUS_OK && has_row && n < (size_t)limit) {
-		read_article(s, a, &list[n]);
-		list[n++].rank = (double)db_column_int64(s, 15);
-	}
-	*out = list;
-	*count = n;
-	return st;
+	return read_articles(s, a, limit, out, count);
 }
 
 enum status news_article_count(struct db_conn *c, int64_t unit_id, int64_t *out)

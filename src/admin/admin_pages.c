@@ -117,7 +117,10 @@ static enum status show_users(struct request *r, const char *error, const char *
 
 enum status admin_users(struct request *r)
 {
-	return show_users(r, NULL, NULL);
+	const char *notice = request_query(r, "da-tao") != NULL	     ? "Đã tạo tài khoản."
+			     : request_query(r, "da-cap-nhat") != NULL ? "Đã cập nhật tài khoản."
+								       : NULL;
+	return show_users(r, NULL, notice);
 }
 
 enum status admin_user_create(struct request *r)
@@ -158,7 +161,8 @@ enum status admin_user_create(struct request *r)
 			return show_users(r, "Tên đăng nhập đã có người dùng.", NULL);
 		return st;
 	}
-	return show_users(r, NULL, arena_printf(r->arena, "Đã tạo tài khoản %s.", username));
+	request_redirect(r, 303, "/quan-tri/nguoi-dung?da-tao=1");
+	return STATUS_OK;
 }
 
 enum status admin_user_update(struct request *r)
@@ -191,7 +195,8 @@ enum status admin_user_update(struct request *r)
 		db_rollback(r->db);
 		return st;
 	}
-	return show_users(r, NULL, "Đã cập nhật tài khoản.");
+	request_redirect(r, 303, "/quan-tri/nguoi-dung?da-cap-nhat=1");
+	return STATUS_OK;
 }
 
 enum status admin_audit(struct request *r)

@@ -248,6 +248,8 @@ void app_dispatch(struct request *r, void *opaque)
 
 	struct db_conn *conn = NULL;
 	if (r->input_error != STATUS_OK) {
+		log_info("refused %s %s: %s (%s)", r->method, r->path, status_name(r->input_error),
+			 r->input_error_text);
 		set_error(r, http_status_of(r->input_error), r->input_error_text);
 	} else {
 		char *path = strip_json(r);

@@ -31,6 +31,7 @@ struct request_state {
 	bool is_urlencoded, is_multipart;
 	size_t body_limit, body_seen;
 	struct http_param *current_field; /* value being appended to (multi-chunk) */
+	struct buf field_value;           /* ... and its bytes */
 	struct http_file *current_file;
 };
 
@@ -90,7 +91,9 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-/* Appends a chunk of a form field, joining chunks libmicrohttpd splits. */
+/* Appends a chunk of a form field, joining the chunks libmicrohttpd splits a value
+ * into. The value grows in a buffer (doubling), so a long value costs at most twice
+ * its size, however small the chunks. */
 static bool append_field(struct request_state *st, const char *key, const char *data, size_t size,
 			 uint64_t off)
 {
@@ -104,21 +107,14 @@ static bool append_field(struct request_state *st, const char *key, const char *
 		p = &r->form[r->form_count++];
 		*p = (struct http_param){ .name = arena_strdup(r->arena, key), .value = "" };
 		st->current_field = p;
+		buf_init(&st->field_value, r->arena, HTTP_MAX_FIELD_BYTES);
 	}
-	if (p->len + size > HTTP_MAX_FIELD_BYTES) {
+	if (!buf_append(&st->field_value, data, size)) {
 		set_input_error(r, STATUS_TOO_LARGE, "Nội dung một trường quá dài.");
 		return false;
 	}
-	char *joined = arena_alloc(r->arena, p->len + size + 1);
-	if (joined == NULL) {
-		set_input_error(r, STATUS_TOO_LARGE, "Yêu cầu quá lớn.");
-		return false;
-	}
-	memcpy(joined, p->value, p->len);
-	memcpy(joined + p->len, data, size);
-	p->len += size;
-	joined[p->len] = '\0';
-	p->value = joined;
+	p->value = buf_str(&st->field_value);
+	p->len = st->field_value.len;
 	return true;
 }
 
@@ -182,7 +178,8 @@ static struct request_state *request_begin(struct MHD_Connection *conn, const ch
 	struct arena *a = arena_new(HTTP_ARENA_LIMIT);
 	if (a == NULL)
 		return NULL;
-	struct request_state *st = arena_zalloc(a, sizeof *st);
+	/* The state itself is on the heap: the arena may be swapped (drop_input). */
+	struct request_state *st = calloc(1, sizeof *st);
 	if (st == NULL) {
 		arena_free(a);
 		return NULL;
@@ -220,8 +217,11 @@ static void request_feed(struct request_state *st, const char *data, size_t size
 {
 	struct request *r = &st->req;
 	st->body_seen += size;
-	if (st->body_seen > st->body_limit)
+	if (st->body_seen > st->body_limit && r->input_error != STATUS_TOO_LARGE) {
+		/* Too large is the answer, whatever else was wrong with the first bytes. */
+		r->input_error = STATUS_OK;
 		set_input_error(r, STATUS_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+	}
 	if (r->input_error != STATUS_OK)
 		return; /* keep reading (and dropping) so the answer can be sent */
 	if (st->post != NULL) {
@@ -230,6 +230,27 @@ static void request_feed(struct request_state *st, const char *data, size_t size
 	} else if (!buf_append(&r->raw_body, data, size)) {
 		set_input_error(r, STATUS_TOO_LARGE, "Nội dung gửi lên quá lớn.");
 	}
+}
+
+/* The input filled the request's arena: forget it, and give the answer a fresh arena. */
+static void drop_input(struct request_state *st)
+{
+	struct request *r = &st->req;
+	struct arena *fresh = arena_new(HTTP_ARENA_LIMIT);
+	if (fresh == NULL)
+		return;
+	const char *method = arena_strdup(fresh, r->method), *path = arena_strdup(fresh, r->path);
+	arena_free(r->arena);
+	r->arena = fresh;
+	r->method = method;
+	r->path = path;
+	r->form_count = r->query_count = r->file_count = 0;
+	st->current_field = NULL;
+	st->current_file = NULL;
+	buf_init(&r->body, fresh, HTTP_MAX_BODY_OUT);
+	buf_init(&r->raw_body, fresh, HTTP_MAX_FORM_BYTES);
+	r->input_error = STATUS_OK;
+	set_input_error(r, STATUS_TOO_LARGE, "Yêu cầu quá lớn.");
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *r)
@@ -276,6 +297,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	}
 	if (st->req.input_error == STATUS_OK)
 		check_form_text(&st->req);
+	if (arena_failed(st->req.arena))
+		drop_input(st);
 	s->opt.dispatch(&st->req, s->opt.app);
 	return send_response(conn, &st->req);
 }
@@ -298,6 +321,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **req
 	if (r->view != NULL)
 		json_decref(r->view);
 	arena_free(r->arena);
+	free(st);
 	*req_cls = NULL;
 }
 

@@ -118,7 +118,8 @@ enum status news_article_create(struct db_conn *c, struct arena *a, int64_t unit
 enum status news_article_update(struct db_conn *c, struct arena *a, int64_t unit_id, int64_t id,
 				const struct news_input *in, int publish,
 				const struct audit_actor *actor, int64_t now);
-/* Publishes (at published_at, or keeps the date when 0) or takes down an article. */
+/* Publishes (at published_at; when 0, keeps a past date and brings a future one to
+ * now) or takes down an article. */
 enum status news_article_set_status(struct db_conn *c, struct arena *a, int64_t unit_id,
 				    int64_t id, bool publish, int64_t published_at,
 				    const struct audit_actor *actor, int64_t now);

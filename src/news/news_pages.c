@@ -302,9 +302,11 @@ enum status news_page_article(struct request *r)
 		request_redirect(r, 301, r->want_json ? arena_printf(r->arena, "%s.json", url) : url);
 		return STATUS_OK;
 	}
+	/* The page shows the count before this visit, as the ward's old site did. */
+	int64_t views_before = art.views + news_views_pending(art.id);
 	news_views_add(art.id);
 	json_t *model;
-	st = news_article_model(r, &art, art.views + news_views_pending(art.id), &model);
+	st = news_article_model(r, &art, views_before, &model);
 	if (st)
 		return st;
 	request_view(r, "news/article", model);

@@ -569,6 +569,8 @@ enum status news_article_set_status(struct db_conn *c, struct arena *a, int64_t 
 	after.status = publish ? "published" : "draft";
 	if (publish && published_at > 0)
 		after.published_at = published_at;
+	else if (publish && after.published_at > now)
+		after.published_at = now; /* "publish" without a date on a scheduled article: now */
 	if (publish && after.unpublish_at != 0 && after.unpublish_at <= after.published_at)
 		after.unpublish_at = 0; /* a republished article is not taken down at once */
 	struct db_stmt *s;

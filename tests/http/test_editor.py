@@ -115,7 +115,8 @@ def test_edit_makes_a_revision_and_restore_brings_it_back(fresh):
     assert "Phiên bản hai" in t and "Phiên bản một" not in t
 
     rdoc, revs = revisions(c, aid)
-    assert len(revs) >= 2 and len(revs) > len(revs_before), (revs_before, revs)
+    # Every revision but the current one can be restored.
+    assert len(revs) >= 1 and len(revs) > len(revs_before), (revs_before, revs)
     first = revs[0]
     token = c.csrf(rdoc, "/phien-ban/%d/khoi-phuc" % first)
     r = c.post("/quan-tri/bai-viet/%d/phien-ban/%d/khoi-phuc" % (aid, first), {"csrf": token})

@@ -20,6 +20,7 @@ CREATE TABLE app_user (
 	password_hash TEXT NOT NULL,        -- argon2id, libsodium's string form
 	role TEXT NOT NULL,                 -- admin, editor (later parts add roles)
 	is_active INTEGER NOT NULL DEFAULT 1,
+	must_change_password INTEGER NOT NULL DEFAULT 0, -- set for a printed one-time password
 	created_at INTEGER NOT NULL,
 	UNIQUE (unit_id, username)
 );

@@ -190,11 +190,13 @@ static void prepare_database(struct cli *cli, struct db *db)
 		char password[17];
 		make_password(password);
 		if (auth_user_create(c, 1, "admin", "Quản trị viên", password, "admin", now, NULL) !=
-		    STATUS_OK)
+			    STATUS_OK ||
+		    auth_user_require_new_password(c, 1, "admin") != STATUS_OK)
 			die("cannot create the admin account");
 		printf("Tài khoản quản trị / admin account: admin\n"
 		       "Mật khẩu ban đầu / initial password: %s\n"
-		       "(in một lần duy nhất; hãy đổi bằng 'phuong user passwd admin')\n", password);
+		       "(mật khẩu dùng một lần: đăng nhập xong phải đặt mật khẩu mới;"
+		       " one-time: a new one is asked at the first sign-in)\n", password);
 		sodium_memzero(password, sizeof password);
 	}
 	if (cli->demo) {

@@ -229,3 +229,48 @@ enum status admin_audit(struct request *r)
 	request_view(r, "admin/audit", model);
 	return STATUS_OK;
 }
+
+static void show_password_form(struct request *r, const char *error)
+{
+	if (error != NULL)
+		r->status = 422;
+	request_view(r, "admin/password", json_pack("{s:s, s:b, s:s?}", "page_title",
+		"Đổi mật khẩu", "is_required", r->user->must_change_password, "error", error));
+}
+
+enum status admin_password_form(struct request *r)
+{
+	show_password_form(r, NULL);
+	return STATUS_OK;
+}
+
+enum status admin_password_change(struct request *r)
+{
+	const char *password = request_form(r, "password");
+	const char *again = request_form(r, "password_again");
+	if (password == NULL || again == NULL || strcmp(password, again) != 0) {
+		show_password_form(r, "Hai lần nhập mật khẩu mới không giống nhau.");
+		return STATUS_OK;
+	}
+	const char *problem = auth_password_problem(password);
+	if (problem != NULL) {
+		show_password_form(r, problem);
+		return STATUS_OK;
+	}
+	enum status st = auth_change_own_password(r->db, r->unit_id, r->user->id,
+						  request_form(r, "current_password"), password,
+						  request_cookie(r, ADMIN_SESSION_COOKIE));
+	if (st == STATUS_FORBIDDEN) {
+		show_password_form(r, "Mật khẩu hiện tại không đúng.");
+		return STATUS_OK;
+	}
+	if (st)
+		return st;
+	struct audit_actor actor = { r->user->id, r->user->username };
+	st = audit_append(r->db, r->unit_id, &actor, r->now, "user.password", "user", r->user->id,
+			  NULL, NULL);
+	if (st)
+		return st;
+	request_redirect(r, 303, "/quan-tri?da-doi-mat-khau=1");
+	return STATUS_OK;
+}

@@ -17,5 +17,7 @@ enum status admin_users(struct request *r);
 enum status admin_user_create(struct request *r);
 enum status admin_user_update(struct request *r);  /* {id} */
 enum status admin_audit(struct request *r);
+enum status admin_password_form(struct request *r);
+enum status admin_password_change(struct request *r);
 
 #endif

@@ -221,6 +221,16 @@ static void run_route(struct request *r, struct app *app, const struct route *ro
 		set_error(r, r->user == NULL ? 401 : 403, NULL);
 		return;
 	}
+	/* A one-time password opens only the page that replaces it (and sign-out). */
+	if (r->user != NULL && r->user->must_change_password &&
+	    route->handler != admin_password_form && route->handler != admin_password_change &&
+	    route->handler != admin_logout && route->permission != PERM_PUBLIC) {
+		if (route->method == ROUTE_GET && !r->want_json)
+			request_redirect(r, 303, "/quan-tri/mat-khau");
+		else
+			set_error(r, 403, "Vui lòng đặt mật khẩu mới trước.");
+		return;
+	}
 	if (route->changes_state && !csrf_ok(r, app, r->csrf_token)) {
 		set_error(r, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
 				  "Vui lòng tải lại trang và thử lại.");

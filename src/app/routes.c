@@ -38,6 +38,8 @@ const struct route routes[] = {
 	{ POST, "/quan-tri/nguoi-dung",                     admin_user_create,       PERM_USERS,      true,  false },
 	{ POST, "/quan-tri/nguoi-dung/{}",                  admin_user_update,       PERM_USERS,      true,  false },
 	{ GET,  "/quan-tri/nhat-ky",                        admin_audit,             PERM_AUDIT,      false, false },
+	{ GET,  "/quan-tri/mat-khau",                       admin_password_form,     PERM_STAFF,      false, false },
+	{ POST, "/quan-tri/mat-khau",                       admin_password_change,   PERM_STAFF,      true,  false },
 
 	{ GET,  "/quan-tri/bai-viet",                       news_admin_list,         PERM_NEWS_EDIT,  false, false },
 	{ GET,  "/quan-tri/bai-viet/moi",                   news_admin_new,          PERM_NEWS_EDIT,  false, false },

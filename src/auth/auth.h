@@ -27,6 +27,7 @@ enum permission {
 struct auth_user {
 	int64_t id, unit_id;
 	const char *username, *display_name, *role;
+	bool must_change_password; /* signed in with a one-time password */
 };
 
 struct auth_session {
@@ -74,6 +75,16 @@ enum status auth_user_create(struct db_conn *c, int64_t unit_id, const char *use
 /* Sets a new password (and ends the user's sessions). STATUS_NOT_FOUND if no such user. */
 enum status auth_user_set_password(struct db_conn *c, int64_t unit_id, const char *username,
 				   const char *password);
+/* Marks the password of an account as one-time: the user must choose a new one
+ * before anything else. */
+enum status auth_user_require_new_password(struct db_conn *c, int64_t unit_id,
+					   const char *username);
+/* A signed-in user changes their own password: checks the current one (STATUS_FORBIDDEN
+ * if wrong, STATUS_INVALID if the new one is not acceptable), stores the new one, lifts
+ * the one-time mark and ends the user's other sessions (keep_token's stays). */
+enum status auth_change_own_password(struct db_conn *c, int64_t unit_id, int64_t user_id,
+				     const char *current, const char *password,
+				     const char *keep_token);
 /* The unit's accounts as a JSON array of {id, username, display_name, role, role_label,
  * is_active}, ordered by username. */
 enum status auth_user_list(struct db_conn *c, int64_t unit_id, json_t **out);

@@ -68,7 +68,8 @@ enum status auth_user_set_password(struct db_conn *c, int64_t unit_id, const cha
 	if (!has_row)
 		return STATUS_NOT_FOUND;
 	int64_t user_id = db_column_int64(s, 0);
-	st = db_prepare(c, "UPDATE app_user SET password_hash = ?2 WHERE id = ?1", &s);
+	st = db_prepare(c, "UPDATE app_user SET password_hash = ?2, must_change_password = 0"
+			   " WHERE id = ?1", &s);
 	if (st)
 		return st;
 	db_bind_int64(s, 1, user_id);
@@ -77,6 +78,70 @@ enum status auth_user_set_password(struct db_conn *c, int64_t unit_id, const cha
 	if (st)
 		return st;
 	return end_sessions_of(c, user_id);
+}
+
+enum status auth_user_require_new_password(struct db_conn *c, int64_t unit_id,
+					   const char *username)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "UPDATE app_user SET must_change_password = 1"
+				       " WHERE unit_id = ?1 AND username = ?2", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, username);
+	st = db_exec(s);
+	return st == STATUS_OK && db_changes(c) == 0 ? STATUS_NOT_FOUND : st;
+}
+
+enum status auth_change_own_password(struct db_conn *c, int64_t unit_id, int64_t user_id,
+				     const char *current, const char *password,
+				     const char *keep_token)
+{
+	if (current == NULL || strlen(current) > AUTH_PASSWORD_MAX)
+		return STATUS_FORBIDDEN;
+	if (auth_password_problem(password) != NULL)
+		return STATUS_INVALID;
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT password_hash FROM app_user WHERE id = ?1"
+				       " AND unit_id = ?2 AND is_active = 1", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 2, unit_id);
+	bool has_row;
+	st = db_step(s, &has_row);
+	if (st)
+		return st;
+	if (!has_row || crypto_pwhash_str_verify(db_column_text(s, 0), current, strlen(current)) != 0)
+		return STATUS_FORBIDDEN;
+	char hash[crypto_pwhash_STRBYTES], keep_hash[65];
+	st = auth_hash_password(password, hash);
+	if (st)
+		return st;
+	auth_token_hash(keep_token != NULL ? keep_token : "", keep_hash);
+	st = db_begin(c);
+	if (st)
+		return st;
+	st = db_prepare(c, "UPDATE app_user SET password_hash = ?2, must_change_password = 0"
+			   " WHERE id = ?1", &s);
+	if (st == STATUS_OK) {
+		db_bind_int64(s, 1, user_id);
+		db_bind_text(s, 2, hash);
+		st = db_exec(s);
+	}
+	if (st == STATUS_OK)
+		st = db_prepare(c, "DELETE FROM session WHERE user_id = ?1 AND token_hash <> ?2", &s);
+	if (st == STATUS_OK) {
+		db_bind_int64(s, 1, user_id);
+		db_bind_text(s, 2, keep_hash);
+		st = db_exec(s);
+	}
+	if (st == STATUS_OK)
+		st = db_commit(c);
+	if (st)
+		db_rollback(c);
+	return st;
 }
 
 enum status auth_user_list(struct db_conn *c, int64_t unit_id, json_t **out)
@@ -275,7 +340,8 @@ enum status auth_session_find(struct db_conn *c, struct arena *a, int64_t unit_i
 	auth_token_hash(token, token_hash);
 	struct db_stmt *s;
 	enum status st = db_prepare(c,
-		"SELECT u.id, u.username, u.display_name, u.role, s.csrf, s.last_seen_at"
+		"SELECT u.id, u.username, u.display_name, u.role, s.csrf, s.last_seen_at,"
+		" u.must_change_password"
 		" FROM session s JOIN app_user u ON u.id = s.user_id"
 		" WHERE s.token_hash = ?1 AND s.unit_id = ?2 AND u.is_active = 1"
 		" AND s.expires_at > ?3 AND s.last_seen_at > ?4", &s);
@@ -299,6 +365,7 @@ enum status auth_session_find(struct db_conn *c, struct arena *a, int64_t unit_i
 		.username = arena_strdup(a, db_column_text(s, 1)),
 		.display_name = arena_strdup(a, db_column_text(s, 2)),
 		.role = arena_strdup(a, db_column_text(s, 3)),
+		.must_change_password = db_column_int64(s, 6) != 0,
 	};
 	/* Keep the session alive, writing at most once a minute per session. */
 	if (db_column_int64(s, 5) < now - 60) {

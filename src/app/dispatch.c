@@ -275,6 +275,10 @@ void app_dispatch(struct request *r, void *opaque)
 			set_error(r, mismatch || !known_method ? 405 : 404, NULL);
 			if (mismatch || !known_method)
 				request_add_header(r, "Allow", "GET, HEAD, POST");
+		} else if (route->handler == statics_serve) {
+			/* Styles and icons need no database, session or unit. */
+			if (route->handler(r) != STATUS_OK)
+				set_error(r, 404, NULL);
 		} else {
 			conn = db_acquire(app->db);
 			r->db = conn;

@@ -42,6 +42,23 @@ static const char *input_time(struct request *r, int64_t t)
 	return arena_strdup(r->arena, text);
 }
 
+/* The editor's fields as an article holds them now. */
+static struct news_input input_of(const struct news_article *art)
+{
+	return (struct news_input){
+		.title = art->title, .author = art->author, .body = art->body,
+		.category_id = art->category_id, .published_at = art->published_at,
+		.unpublish_at = art->unpublish_at,
+	};
+}
+
+/* After a change, back to the article's editor (303, so a reload does not repeat it). */
+static enum status back_to_editor(struct request *r, int64_t id)
+{
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
+	return STATUS_OK;
+}
+
 /* Reads the editor's form into *in. NULL when it parses, else a Vietnamese message. */
 static const char *read_form(struct request *r, struct news_input *in)
 {
@@ -187,8 +204,7 @@ enum status news_admin_create(struct request *r)
 		return show_editor(r, NULL, &in, "Chuyên mục không tồn tại.");
 	if (st)
 		return st;
-	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
-	return STATUS_OK;
+	return back_to_editor(r, id);
 }
 
 enum status news_admin_edit(struct request *r)
@@ -198,11 +214,7 @@ enum status news_admin_edit(struct request *r)
 					  &art);
 	if (st)
 		return st;
-	struct news_input in = {
-		.title = art.title, .author = art.author, .body = art.body,
-		.category_id = art.category_id, .published_at = art.published_at,
-		.unpublish_at = art.unpublish_at,
-	};
+	struct news_input in = input_of(&art);
 	return show_editor(r, &art, &in, NULL);
 }
 
@@ -226,8 +238,7 @@ enum status news_admin_save(struct request *r)
 		return show_editor(r, &art, &in, "Chuyên mục không tồn tại.");
 	if (st)
 		return st;
-	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
-	return STATUS_OK;
+	return back_to_editor(r, id);
 }
 
 enum status news_admin_preview(struct request *r)
@@ -277,8 +288,7 @@ static enum status set_status(struct request *r, bool publish)
 						 published_at, &actor, r->now);
 	if (st)
 		return st;
-	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
-	return STATUS_OK;
+	return back_to_editor(r, id);
 }
 
 enum status news_admin_publish(struct request *r)
@@ -351,8 +361,7 @@ enum status news_admin_restore(struct request *r)
 	st = news_article_update(r->db, r->arena, r->unit_id, id, &in, 0, &actor, r->now);
 	if (st)
 		return st;
-	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
-	return STATUS_OK;
+	return back_to_editor(r, id);
 }
 
 /* Re-shows the editor of article id with a message about the photo. */
@@ -362,11 +371,7 @@ static enum status photo_refused(struct request *r, int64_t id, int status, cons
 	enum status st = news_article_get(r->db, r->arena, r->unit_id, id, false, r->now, &art);
 	if (st)
 		return st;
-	struct news_input in = {
-		.title = art.title, .author = art.author, .body = art.body,
-		.category_id = art.category_id, .published_at = art.published_at,
-		.unpublish_at = art.unpublish_at,
-	};
+	struct news_input in = input_of(&art);
 	st = show_editor(r, &art, &in, error);
 	r->status = status;
 	return st;
@@ -419,8 +424,7 @@ enum status news_admin_photo_add(struct request *r)
 			    r->now);
 	if (st)
 		return st;
-	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
-	return STATUS_OK;
+	return back_to_editor(r, id);
 }
 
 enum status news_admin_photo_delete(struct request *r)
@@ -430,8 +434,7 @@ enum status news_admin_photo_delete(struct request *r)
 	enum status st = news_photo_delete(r->db, r->unit_id, id, path_id(r, 1), &actor, r->now);
 	if (st)
 		return st;
-	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/bai-viet/%lld", (long long)id));
-	return STATUS_OK;
+	return back_to_editor(r, id);
 }
 
 static enum status show_categories(struct request *r, const char *error)

@@ -14,7 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DEMO_MAX_FILES = 200, DEMO_FILE_MAX = 512 * 1024, DEMO_MAX_CATEGORIES = 32 };
+enum {
+	DEMO_MAX_FILES = 200,
+	DEMO_FILE_MAX = 512 * 1024,
+	DEMO_PICTURES = 8, /* distinct pictures drawn; articles share them (stored once) */
+};
+
+/* A picture already drawn and stored during this load. */
+struct demo_picture {
+	bool is_drawn;
+	char large[65], thumb[65];
+	int width, height;
+};
 
 struct demo_article {
 	const char *title, *category, *published, *author, *views, *caption, *body;
@@ -78,20 +89,23 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Draws, resizes and stores a demo photo; both sizes named by their hashes. */
-static enum status demo_photo(struct db_conn *c, int64_t unit_id, unsigned seed, char large[65],
-			      char thumb[65], int *width, int *height)
+/* Draws (once per seed), resizes and stores a demo photo; both sizes named by their hashes. */
+static enum status demo_photo(struct db_conn *c, int64_t unit_id, unsigned seed,
+			      struct demo_picture *p)
 {
+	if (p->is_drawn)
+		return STATUS_OK;
 	struct upload_image picture = { 0 }, small = { 0 };
 	enum status st = upload_demo_picture(960, 540, seed, &picture);
 	if (st == STATUS_OK)
-		st = upload_save(c, unit_id, &picture, large);
+		st = upload_save(c, unit_id, &picture, p->large);
 	if (st == STATUS_OK)
 		st = upload_image_variant(picture.data, picture.len, 360, 240, &small);
 	if (st == STATUS_OK)
-		st = upload_save(c, unit_id, &small, thumb);
-	*width = picture.width;
-	*height = picture.height;
+		st = upload_save(c, unit_id, &small, p->thumb);
+	p->width = picture.width;
+	p->height = picture.height;
+	p->is_drawn = st == STATUS_OK;
 	upload_image_release(&picture);
 	upload_image_release(&small);
 	return st;
@@ -123,10 +137,10 @@ static enum status load_categories(struct db_conn *c, struct arena *a, int64_t u
 	return STATUS_OK;
 }
 
-/* Loads one article file; seed varies its picture. */
+/* Loads one article file; seed chooses its picture among pictures[]. */
 static enum status load_article(struct db_conn *c, struct arena *a, int64_t unit_id,
-				const char *path, unsigned seed, const struct audit_actor *actor,
-				int64_t now)
+				const char *path, unsigned seed, struct demo_picture *pictures,
+				const struct audit_actor *actor, int64_t now)
 {
 	char *text = read_whole(a, path);
 	struct demo_article d;
@@ -167,12 +181,12 @@ static enum status load_article(struct db_conn *c, struct arena *a, int64_t unit
 	}
 	if (d.caption == NULL)
 		return STATUS_OK;
-	char large[65], thumb[65];
-	int width, height;
-	st = demo_photo(c, unit_id, seed, large, thumb, &width, &height);
+	struct demo_picture *p = &pictures[seed % DEMO_PICTURES];
+	st = demo_photo(c, unit_id, seed % DEMO_PICTURES + 1, p);
 	if (st)
 		return st;
-	return news_photo_add(c, unit_id, id, large, thumb, width, height, d.caption, actor, now);
+	return news_photo_add(c, unit_id, id, p->large, p->thumb, p->width, p->height, d.caption,
+			      actor, now);
 }
 
 enum status news_demo_load(struct db_conn *c, int64_t unit_id, const char *dir, int64_t now)
@@ -196,10 +210,11 @@ enum status news_demo_load(struct db_conn *c, int64_t unit_id, const char *dir, 
 	if (d != NULL)
 		closedir(d);
 	qsort(names, count, sizeof names[0], compare_names);
+	struct demo_picture pictures[DEMO_PICTURES] = { 0 };
 	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
 		char path[900];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		st = load_article(c, a, unit_id, path, (unsigned)i + 1, &actor, now);
+		st = load_article(c, a, unit_id, path, (unsigned)i, pictures, &actor, now);
 	}
 	arena_free(a);
 	return st;

@@ -143,6 +143,7 @@ enum status news_category_save(struct db_conn *c, struct arena *a, int64_t unit_
 	enum status st = db_begin(c);
 	if (st)
 		return st;
+	const char *action = id == 0 ? "category.create" : "category.update";
 	struct db_stmt *s;
 	if (id == 0) {
 		st = db_prepare(c, "INSERT INTO category (unit_id, slug, name, position)"
@@ -171,8 +172,7 @@ enum status news_category_save(struct db_conn *c, struct arena *a, int64_t unit_
 	if (st)
 		goto fail;
 	json_t *after = json_pack("{s:s, s:s}", "name", name, "slug", slug);
-	st = audit_append(c, unit_id, actor, now, id_out != NULL ? "category.save" : "category.save",
-			  "category", id, NULL, after);
+	st = audit_append(c, unit_id, actor, now, action, "category", id, NULL, after);
 	json_decref(after);
 	if (st)
 		goto fail;

@@ -32,6 +32,8 @@ struct request_state {
 	size_t body_limit, body_seen;
 	struct http_param *current_field; /* value being appended to (multi-chunk) */
 	struct buf field_value;           /* ... and its bytes */
+	const char *last_key;             /* key of the previous iterator call */
+	bool last_was_empty;              /* that call brought no bytes */
 	struct http_file *current_file;
 };
 
@@ -91,6 +93,17 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
+/* Whether a chunk belongs to the entry being read. libmicrohttpd may call with no
+ * bytes when a read ends inside a value, then again with off 0 for the same value:
+ * that second call continues the entry. (So "a=&a=x" reads as one field "a" = "x";
+ * our forms never repeat a name.) */
+static bool continues(const struct request_state *st, const char *key, uint64_t off)
+{
+	if (off > 0)
+		return true;
+	return st->last_was_empty && st->last_key != NULL && strcmp(st->last_key, key) == 0;
+}
+
 /* Appends a chunk of a form field, joining the chunks libmicrohttpd splits a value
  * into. The value grows in a buffer (doubling), so a long value costs at most twice
  * its size, however small the chunks. */
@@ -98,7 +111,7 @@ static bool append_field(struct request_state *st, const char *key, const char *
 			 uint64_t off)
 {
 	struct request *r = &st->req;
-	struct http_param *p = off > 0 ? st->current_field : NULL;
+	struct http_param *p = continues(st, key, off) ? st->current_field : NULL;
 	if (p == NULL) {
 		if (r->form_count == HTTP_MAX_FIELDS) {
 			set_input_error(r, STATUS_TOO_LARGE, "Biểu mẫu có quá nhiều trường.");
@@ -122,7 +135,7 @@ static bool append_file(struct request_state *st, const char *key, const char *f
 			const char *data, size_t size, uint64_t off)
 {
 	struct request *r = &st->req;
-	struct http_file *f = off > 0 ? st->current_file : NULL;
+	struct http_file *f = continues(st, key, off) ? st->current_file : NULL;
 	if (f == NULL) {
 		if (r->file_count == HTTP_MAX_FILES) {
 			set_input_error(r, STATUS_TOO_LARGE, "Quá nhiều tệp đính kèm.");
@@ -156,7 +169,11 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 		return MHD_YES;
 	bool ok = filename != NULL ? append_file(st, key, filename, data, size, off)
 				   : append_field(st, key, data, size, off);
-	return ok ? MHD_YES : MHD_NO;
+	if (!ok)
+		return MHD_NO;
+	st->last_key = filename != NULL ? st->current_file->field : st->current_field->name;
+	st->last_was_empty = size == 0;
+	return MHD_YES;
 }
 
 /* Fields must be valid UTF-8 once whole (a chunk may split a character). */
@@ -294,6 +311,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		request_feed(st, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
+	}
+	/* Destroying the post processor hands over a value still pending in it (an
+	 * empty last field, "a=1&b="), so it is done before the handler runs. */
+	if (st->post != NULL) {
+		MHD_destroy_post_processor(st->post);
+		st->post = NULL;
 	}
 	if (st->req.input_error == STATUS_OK)
 		check_form_text(&st->req);

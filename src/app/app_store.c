@@ -41,8 +41,8 @@ enum status app_has_admin(struct db_conn *c, int64_t unit_id, bool *out)
 	if (st)
 		return st;
 	db_bind_int64(s, 1, unit_id);
-	bool has_row;
-	st = db_step(s, &has_row);
-	*out = st == STATUS_OK && has_row && db_column_int64(s, 0) > 0;
+	int64_t admins;
+	st = db_query_int64(s, &admins);
+	*out = admins > 0;
 	return st;
 }

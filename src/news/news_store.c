@@ -63,14 +63,6 @@ static enum status read_articles(struct db_stmt *s, struct arena *a, int64_t lim
 	return st;
 }
 
-static enum status read_count(struct db_stmt *s, int64_t *out)
-{
-	bool has_row;
-	enum status st = db_step(s, &has_row);
-	*out = st == STATUS_OK && has_row ? db_column_int64(s, 0) : 0;
-	return st;
-}
-
 /* ---- categories ---- */
 
 enum status news_category_list(struct db_conn *c, struct arena *a, int64_t unit_id,
@@ -82,7 +74,7 @@ enum status news_category_list(struct db_conn *c, struct arena *a, int64_t unit_
 		return st;
 	db_bind_int64(s, 1, unit_id);
 	int64_t total;
-	st = read_count(s, &total);
+	st = db_query_int64(s, &total);
 	if (st)
 		return st;
 	st = db_prepare(c, "SELECT id, slug, name, position FROM category WHERE unit_id = ?1"
@@ -257,7 +249,7 @@ enum status news_list_public(struct db_conn *c, struct arena *a, int64_t unit_id
 	db_bind_int64(s, 3, f->category_id);
 	db_bind_int64(s, 4, f->from);
 	db_bind_int64(s, 5, f->to);
-	st = read_count(s, total);
+	st = db_query_int64(s, total);
 	if (st)
 		return st;
 	st = db_prepare(c, "SELECT " ARTICLE_COLUMNS("substr(a.body, 1, 600)") ARTICLE_FROM
@@ -309,7 +301,7 @@ enum status news_search(struct db_conn *c, struct arena *a, int64_t unit_id, int
 	db_bind_int64(s, 1, unit_id);
 	db_bind_int64(s, 2, now);
 	db_bind_text(s, 3, fts_query);
-	st = read_count(s, total);
+	st = db_query_int64(s, total);
 	if (st)
 		return st;
 	/* Title words weigh five times body words. */
@@ -336,7 +328,7 @@ enum status news_article_count(struct db_conn *c, int64_t unit_id, int64_t *out)
 	if (st)
 		return st;
 	db_bind_int64(s, 1, unit_id);
-	return read_count(s, out);
+	return db_query_int64(s, out);
 }
 
 /* ---- writing articles ---- */
@@ -415,7 +407,7 @@ static enum status check_category(struct db_conn *c, int64_t unit_id, int64_t ca
 	db_bind_int64(s, 1, category_id);
 	db_bind_int64(s, 2, unit_id);
 	int64_t n;
-	st = read_count(s, &n);
+	st = db_query_int64(s, &n);
 	return st ? st : n == 1 ? STATUS_OK : STATUS_INVALID;
 }
 

@@ -182,6 +182,14 @@ enum status db_exec(struct db_stmt *st)
 	return s;
 }
 
+enum status db_query_int64(struct db_stmt *st, int64_t *out)
+{
+	bool has_row;
+	enum status s = db_step(st, &has_row);
+	*out = s == STATUS_OK && has_row ? db_column_int64(st, 0) : 0;
+	return s;
+}
+
 int64_t db_column_int64(struct db_stmt *st, int col)
 {
 	return st->conn->engine->column_int64(st, col);

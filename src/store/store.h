@@ -48,6 +48,10 @@ enum status db_step(struct db_stmt *st, bool *has_row);
 /* Steps a statement that returns no rows to completion. */
 enum status db_exec(struct db_stmt *st);
 
+/* Steps once and reads the first column as an integer (a count, an id): 0 when the
+ * statement gives no row. */
+enum status db_query_int64(struct db_stmt *st, int64_t *out);
+
 /* Column values of the current row (0-based). Text and blobs stay valid until the
  * next step or prepare on this connection: copy what must live longer. */
 int64_t db_column_int64(struct db_stmt *st, int col);

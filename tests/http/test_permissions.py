@@ -108,3 +108,15 @@ def test_anonymous_cannot_post_anything(module_server, admin):
     assert "Chuyên mục khách lạ" not in text(admin.page("/quan-tri/chuyen-muc")[1])
     assert "khach-la" not in text(admin.page("/quan-tri/nguoi-dung")[1])
     assert "Ảnh khách lạ" not in text(anon.page(path)[1])
+
+
+def test_editor_menu_shows_only_what_an_editor_may_open(module_server):
+    editor = module_server.client(login="editor")
+    r, doc = editor.page("/quan-tri")
+    hrefs = {a.get("href") for a in doc.xpath("//nav[contains(@class,'admin-nav')]//a")}
+    assert "/quan-tri/bai-viet" in hrefs
+    assert not hrefs & {"/quan-tri/chuyen-muc", "/quan-tri/nguoi-dung", "/quan-tri/nhat-ky"}, hrefs
+    admin = module_server.client(login="admin")
+    r, doc = admin.page("/quan-tri")
+    hrefs = {a.get("href") for a in doc.xpath("//nav[contains(@class,'admin-nav')]//a")}
+    assert {"/quan-tri/chuyen-muc", "/quan-tri/nguoi-dung", "/quan-tri/nhat-ky"} <= hrefs, hrefs

@@ -236,8 +236,8 @@ static void request_feed(struct request_state *st, const char *data, size_t size
 	st->body_seen += size;
 	if (st->body_seen > st->body_limit && r->input_error != STATUS_TOO_LARGE) {
 		/* Too large is the answer, whatever else was wrong with the first bytes. */
-		r->input_error = STATUS_OK;
-		set_input_error(r, STATUS_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+		r->input_error = STATUS_TOO_LARGE;
+		r->input_error_text = "Nội dung gửi lên quá lớn.";
 	}
 	if (r->input_error != STATUS_OK)
 		return; /* keep reading (and dropping) so the answer can be sent */
@@ -266,8 +266,8 @@ static void drop_input(struct request_state *st)
 	st->current_file = NULL;
 	buf_init(&r->body, fresh, HTTP_MAX_BODY_OUT);
 	buf_init(&r->raw_body, fresh, HTTP_MAX_FORM_BYTES);
-	r->input_error = STATUS_OK;
-	set_input_error(r, STATUS_TOO_LARGE, "Yêu cầu quá lớn.");
+	r->input_error = STATUS_TOO_LARGE;
+	r->input_error_text = "Yêu cầu quá lớn.";
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *r)

@@ -65,13 +65,12 @@ static const char *plain_lead(struct request *r, const char *markdown, size_t ma
 	return out != NULL ? out : "";
 }
 
-static void add_dates(struct request *r, json_t *obj, int64_t t)
+static void add_dates(json_t *obj, int64_t t)
 {
 	char line[64], iso[40], brief[32];
 	clock_format_vi_line(t, line, sizeof line);
 	clock_format_rfc3339(t, iso, sizeof iso);
 	clock_format_vi_short(t, brief, sizeof brief);
-	(void)r;
 	json_object_set_new(obj, "date_line", json_string(line));
 	json_object_set_new(obj, "date_iso", json_string(iso));
 	json_object_set_new(obj, "date_short", json_string(brief));
@@ -83,7 +82,7 @@ static json_t *article_summary(struct request *r, const struct news_article *art
 			      "url", article_url(r, art), "title", art->title, "author", art->author,
 			      "category", "name", art->category_name, "url",
 			      category_url(r, art->category_slug));
-	add_dates(r, o, art->published_at);
+	add_dates(o, art->published_at);
 	json_object_set_new(o, "lead", json_string(plain_lead(r, art->body, LEAD_CHARS)));
 	if (art->thumb_hash != NULL)
 		json_object_set_new(o, "thumb_url", json_string(file_url(r, art->thumb_hash)));

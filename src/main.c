@@ -1,5 +1,6 @@
 /* main.c: the command line: serve, init, user, backup, restore, audit */
 #include "app/app.h"
+#include "app/cli_calendar.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/log.h"
@@ -32,22 +33,26 @@ static const char usage_main[] =
 	"  backup FILE    write an online, consistent copy of the database\n"
 	"  restore FILE   replace the database with a backup (server stopped)\n"
 	"  audit verify   check the hash chain of the audit log\n"
+	"  routes         list what the server serves: method, path, permission\n"
+	"  calendar lunar|show|due   lunar dates, working days, appointment dates\n"
 	"\n"
 	"common options (also settings of the --config INI file):\n"
 	"  --config FILE  read settings from FILE first\n"
 	"  --data DIR     folder of the database and of what the server writes (default var)\n"
-	"  --database URL store URL (default sqlite:DIR/phuong.db)\n"
+	"  --database URL store URL: sqlite:FILE (default sqlite:DIR/phuong.db) or\n"
+	"                 postgresql://USER@HOST:PORT/DB (a province's shared database)\n"
 	"\n"
 	"'phuong COMMAND --help' tells more.\n";
 
 static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
-	"                    [--threads N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
+	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
 	"  --demo              load the demo content into a new, empty data folder\n"
 	"  --threads N         server threads (default: the number of cores)\n"
+	"  --pool N            database connections (default: threads + 1)\n"
 	"  --dev               reload templates when they change\n"
 	"  --share DIR         folder holding templates/, static/, po/ and data/\n"
 	"  --https             the site is served over TLS (by a proxy): Secure cookies\n"
@@ -96,6 +101,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "data", required_argument, NULL, 'd' },
 		{ "database", required_argument, NULL, 'D' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "pool", required_argument, NULL, 'p' },
 		{ "share", required_argument, NULL, 's' },
 		{ "site-name", required_argument, NULL, 'n' },
 		{ "unit-name", required_argument, NULL, 'u' },
@@ -116,7 +122,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		if (strcmp(argv[i], "--config") == 0 && !config_load(&cli->cfg, argv[i + 1]))
 			exit(2);
 	static const char *const names[256] = {
-		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads",
+		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
 	};
 	int c;
@@ -159,15 +165,6 @@ static struct db *open_db(const struct config *cfg)
 	return db;
 }
 
-/* A random password of 16 letters and digits, easy to read out and type. */
-static void make_password(char out[17])
-{
-	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
-	for (int i = 0; i < 16; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-	out[16] = '\0';
-}
-
 static bool read_password(char *out, size_t n)
 {
 	if (fgets(out, (int)n, stdin) == NULL)
@@ -188,7 +185,7 @@ static void prepare_database(struct cli *cli, struct db *db)
 		die("cannot read the accounts");
 	if (!has_admin) {
 		char password[17];
-		make_password(password);
+		auth_one_time_password(password);
 		if (auth_user_create(c, 1, "admin", "Quản trị viên", password, "admin", now, NULL) !=
 			    STATUS_OK ||
 		    auth_user_require_new_password(c, 1, "admin") != STATUS_OK)
@@ -314,7 +311,7 @@ static int cmd_user(int argc, char **argv)
 		char password[AUTH_PASSWORD_MAX + 2];
 		bool generated = !cli.password_stdin;
 		if (generated)
-			make_password(password);
+			auth_one_time_password(password);
 		else if (!read_password(password, sizeof password))
 			die("no password on standard input");
 		const char *problem = auth_password_problem(password);
@@ -417,6 +414,23 @@ static int cmd_audit(int argc, char **argv)
 	return 0;
 }
 
+/* The route table, one route a line: METHOD<TAB>PATTERN<TAB>PERMISSION<TAB>WRITES
+ * (tests walk it to prove every route keeps units apart). */
+static int cmd_routes(int argc, char **argv)
+{
+	if (argc > 1) {
+		fputs("usage: phuong routes\nLists the routes: method, path pattern ({} is one path "
+		      "segment), permission, and 'writes' for a route that changes state.\n",
+		      strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	}
+	for (size_t i = 0; i < routes_count; i++)
+		printf("%s\t%s\t%s\t%s\n", routes[i].method == ROUTE_POST ? "POST" : "GET",
+		       routes[i].pattern, auth_permission_name(routes[i].permission),
+		       routes[i].changes_state ? "writes" : "reads");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
@@ -431,6 +445,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "serve", cmd_serve }, { "init", cmd_init }, { "user", cmd_user },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "audit", cmd_audit },
+		{ "routes", cmd_routes }, { "calendar", cli_calendar },
 	};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

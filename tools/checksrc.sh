@@ -32,7 +32,7 @@ report "database library call outside src/store/" < <(sources_except '^src/store
 
 # 3. SQL text only in src/store/ and the src/*/*_store.c files.
 report "SQL outside src/store/ and *_store.c" < <(sources_except '^src/store/|^src/[^/]+/[^/]+_store\.c$' \
-	| xargs -r grep -HnE '\b(db_prepare|db_prepare_literal|db_exec_script)[[:space:]]*\(')
+	| xargs -r grep -HnE '\b(db_prepare|db_prepare_literal|db_prepare_each|db_prepare_literal_each|db_exec_script)[[:space:]]*\(')
 
 # 4. Nothing points up: base, http, html and json never include a domain folder
 #    (html may use text, for folding and slugs).

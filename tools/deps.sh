@@ -16,6 +16,8 @@ PHUONG_DEBS=(
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libgd-dev libmagic-dev libinih-dev gettext
 	# tests: C units, HTTP end to end, browser
 	libcmocka-dev python3-requests python3-lxml python3-feedparser python3-pytest
+	# the PostgreSQL store and its tests
+	libpq-dev postgresql postgresql-client
 	chromium nodejs npm
 	# bench
 	wrk nginx-light

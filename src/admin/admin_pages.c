@@ -105,6 +105,8 @@ static enum status show_users(struct request *r, const char *error, const char *
 	json_array_foreach(users, i, u) {
 		json_object_set_new(u, "is_admin", json_boolean(strcmp(json_string_value(
 			json_object_get(u, "role")), "admin") == 0));
+		json_object_set_new(u, "is_province", json_boolean(!auth_role_is_unit(
+			json_string_value(json_object_get(u, "role")))));
 		json_object_set_new(u, "is_self", json_boolean(json_integer_value(
 			json_object_get(u, "id")) == r->user->id));
 	}
@@ -133,7 +135,7 @@ enum status admin_user_create(struct request *r)
 	if (!auth_username_valid(username))
 		return show_users(r, "Tên đăng nhập gồm 3 đến 64 ký tự a-z, 0-9, dấu chấm, gạch "
 				     "dưới hoặc gạch ngang.", NULL);
-	if (!auth_role_valid(role))
+	if (!auth_role_is_unit(role))
 		return show_users(r, "Vai trò không hợp lệ.", NULL);
 	const char *problem = auth_password_problem(password);
 	if (problem != NULL)
@@ -173,7 +175,7 @@ enum status admin_user_update(struct request *r)
 	const char *role = request_form(r, "role");
 	const char *active = request_form(r, "is_active");
 	bool is_active = active != NULL && strcmp(active, "1") == 0;
-	if (!auth_role_valid(role))
+	if (!auth_role_is_unit(role))
 		return show_users(r, "Vai trò không hợp lệ.", NULL);
 	/* An admin who demotes or locks out themselves could leave the unit with none. */
 	if (id == r->user->id && (!is_active || strcmp(role, "admin") != 0))
@@ -183,6 +185,11 @@ enum status admin_user_update(struct request *r)
 	if (st)
 		return st;
 	st = auth_user_update(r->db, r->unit_id, id, role, is_active);
+	if (st == STATUS_NOT_FOUND) {
+		db_rollback(r->db);
+		return show_users(r, "Không có tài khoản này trong đơn vị, hoặc đây là tài khoản "
+				     "cấp tỉnh.", NULL);
+	}
 	if (st == STATUS_OK) {
 		json_t *after = json_pack("{s:s, s:b}", "role", role, "is_active", is_active);
 		st = audit_append(r->db, r->unit_id, &actor, r->now, "user.update", "user", id, NULL,

@@ -40,7 +40,7 @@ bool app_open(struct app *app, const struct config *cfg)
 	if (!statics_load(app))
 		return false;
 	/* One connection per server thread, and one for the background flusher. */
-	app->db = db_open(cfg->database, cfg->threads + 1);
+	app->db = db_open(cfg->database, cfg->pool);
 	return app->db != NULL;
 }
 

@@ -85,8 +85,13 @@ enum status app_robots(struct request *r);
 
 /* ---- app_store.c ---- */
 
-/* The unit serving a host name; 1 (the single ward) when no host is registered. */
-enum status app_unit_for_host(struct db_conn *c, const char *host, int64_t *unit_id);
+/* GET /quan-tri/tinh: every unit side by side (province viewer). */
+enum status app_province_overview(struct request *r);
+
+/* The unit serving a host name (any case, a port ignored) and its name (in the arena);
+ * unit 1, the unit of the configuration (name NULL), when no unit has that host. */
+enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *host,
+			      int64_t *unit_id, const char **unit_name);
 /* Makes unit 1 if the database has no unit yet. */
 enum status app_ensure_unit(struct db_conn *c, const char *code, const char *name, int64_t now);
 /* Whether the unit has an active admin account. */

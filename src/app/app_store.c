@@ -1,30 +1,48 @@
 /* app_store.c: units and their host names (all of app's SQL) */
 #include "app/app.h"
 
+#include "base/arena.h"
 #include "store/store.h"
 
-enum status app_unit_for_host(struct db_conn *c, const char *host, int64_t *unit_id)
+#include <ctype.h>
+
+enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *host,
+			      int64_t *unit_id, const char **unit_name)
 {
 	*unit_id = 1;
-	if (host == NULL)
+	*unit_name = NULL;
+	/* Host names are stored lower case and without a port. */
+	char name[256];
+	size_t n = 0;
+	for (; host != NULL && host[n] != '\0' && host[n] != ':' && n < sizeof name - 1; n++)
+		name[n] = (char)tolower((unsigned char)host[n]);
+	name[n] = '\0';
+	if (n == 0)
 		return STATUS_OK;
 	struct db_stmt *s;
-	enum status st = db_prepare(c, "SELECT unit_id FROM unit_host WHERE host = ?1", &s);
+	enum status st = db_prepare(c, "SELECT h.unit_id, u.name FROM unit_host h"
+				       " JOIN unit u ON u.id = h.unit_id WHERE h.host = ?1", &s);
 	if (st)
 		return st;
-	db_bind_text(s, 1, host);
+	db_bind_text(s, 1, name);
 	bool has_row;
 	st = db_step(s, &has_row);
-	if (st == STATUS_OK && has_row)
+	if (st == STATUS_OK && has_row && db_column_int64(s, 0) != 1) {
 		*unit_id = db_column_int64(s, 0);
+		*unit_name = arena_strdup(a, db_column_text(s, 1));
+		if (*unit_name == NULL)
+			return STATUS_TOO_LARGE;
+	}
 	return st;
 }
 
 enum status app_ensure_unit(struct db_conn *c, const char *code, const char *name, int64_t now)
 {
 	struct db_stmt *s;
-	enum status st = db_prepare(c, "INSERT INTO unit (id, code, name, created_at)"
-				       " VALUES (1, ?1, ?2, ?3) ON CONFLICT DO NOTHING", &s);
+	/* The first unit gets id 1 on both stores; nodes starting together may both try. */
+	enum status st = db_prepare(c, "INSERT INTO unit (code, name, created_at)"
+				       " SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM unit)"
+				       " ON CONFLICT DO NOTHING", &s);
 	if (st)
 		return st;
 	db_bind_text(s, 1, code);

@@ -90,6 +90,8 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return copy(cfg->base_url, sizeof cfg->base_url, value);
 	if (strcmp(name, "threads") == 0)
 		return parse_int(value, 1, 256, &cfg->threads);
+	if (strcmp(name, "pool") == 0)
+		return parse_int(value, 1, 256, &cfg->pool);
 	if (strcmp(name, "connection_timeout") == 0)
 		return parse_int(value, 1, 3600, &cfg->connection_timeout_s);
 	if (strcmp(name, "connection_limit") == 0)
@@ -143,6 +145,10 @@ void config_finish(struct config *cfg, const char *argv0)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->threads = n < 2 ? 2 : n > 32 ? 32 : (int)n;
 	}
+	/* One connection per server thread and one for the background writer: no request
+	 * waits for a connection. Fewer saves PostgreSQL connections across many nodes. */
+	if (cfg->pool == 0)
+		cfg->pool = cfg->threads + 1;
 	if (cfg->share_dir[0] != '\0')
 		return;
 	/* The source tree (run from it, or from build/ in it), else the installed copy. */

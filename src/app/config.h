@@ -14,6 +14,7 @@ struct config {
 	char unit_name[200];   /* "Phường 9" */
 	char base_url[200];    /* "https://phuong9.example.vn"; empty: from the Host header */
 	int threads;
+	int pool;              /* database connections; default threads + 1 */
 	int connection_timeout_s;
 	int connection_limit;
 	bool access_log;

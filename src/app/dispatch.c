@@ -149,17 +149,21 @@ static json_t *layout_model(struct request *r, struct app *app)
 		nav = json_array();
 	struct clock_local now = clock_to_local(r->now);
 	json_t *layout = json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b, s:s, s:i, s:s, s:s}",
-		"site_name", app->cfg.site_name, "unit_name", app->cfg.unit_name,
+		"site_name", r->unit_name != NULL ? arena_printf(r->arena, "Ủy ban nhân dân %s",
+			r->unit_name) : app->cfg.site_name,
+		"unit_name", r->unit_name != NULL ? r->unit_name : app->cfg.unit_name,
 		"base_url", base_url(r, app), "nav", nav, "csrf", r->csrf_token,
 		"is_english", strcmp(r->lang, "en") == 0, "lang", r->lang, "year", now.year,
 		"path", r->path, "lang_next", http_url_encode(r->arena, r->path));
 	if (r->user != NULL)
-		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b, s:b, s:b, s:b}",
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}",
 			"name", r->user->display_name, "username", r->user->username,
 			"can_news", auth_allows(r->user, PERM_NEWS_EDIT),
 			"can_categories", auth_allows(r->user, PERM_CATEGORIES),
 			"can_users", auth_allows(r->user, PERM_USERS),
-			"can_audit", auth_allows(r->user, PERM_AUDIT)));
+			"can_audit", auth_allows(r->user, PERM_AUDIT),
+			"can_province_units", auth_allows(r->user, PERM_PROVINCE_UNITS),
+			"can_province_view", auth_allows(r->user, PERM_PROVINCE_VIEW)));
 	return layout;
 }
 
@@ -200,7 +204,7 @@ static void render(struct request *r, struct app *app)
 /* Runs the route for r with a database connection held. */
 static void run_route(struct request *r, struct app *app, const struct route *route)
 {
-	enum status st = app_unit_for_host(r->db, host_of(r), &r->unit_id);
+	enum status st = app_unit_for_host(r->db, r->arena, host_of(r), &r->unit_id, &r->unit_name);
 	if (st) {
 		set_error(r, http_status_of(st), NULL);
 		return;

@@ -4,6 +4,7 @@
 #include "admin/admin_pages.h"
 #include "base/log.h"
 #include "news/news_pages.h"
+#include "province/province_pages.h"
 
 #include <string.h>
 
@@ -40,6 +41,11 @@ const struct route routes[] = {
 	{ GET,  "/quan-tri/nhat-ky",                        admin_audit,             PERM_AUDIT,      false, false },
 	{ GET,  "/quan-tri/mat-khau",                       admin_password_form,     PERM_STAFF,      false, false },
 	{ POST, "/quan-tri/mat-khau",                       admin_password_change,   PERM_STAFF,      true,  false },
+
+	{ GET,  "/quan-tri/tinh",                           app_province_overview,   PERM_PROVINCE_VIEW, false, false },
+	{ GET,  "/quan-tri/tinh/don-vi",                    province_units_page,     PERM_PROVINCE_UNITS, false, false },
+	{ POST, "/quan-tri/tinh/don-vi",                    province_unit_create_post, PERM_PROVINCE_UNITS, true, false },
+	{ POST, "/quan-tri/tinh/don-vi/{}",                 province_unit_update_post, PERM_PROVINCE_UNITS, true, false },
 
 	{ GET,  "/quan-tri/bai-viet",                       news_admin_list,         PERM_NEWS_EDIT,  false, false },
 	{ GET,  "/quan-tri/bai-viet/moi",                   news_admin_new,          PERM_NEWS_EDIT,  false, false },

@@ -8,16 +8,24 @@
 
 struct role_def {
 	const char *name, *label;
+	bool province; /* acts across units; not given by a unit's admin */
 	bool perms[PERM_COUNT];
 };
 
 /* Who may do what. Later parts add their roles here. */
 static const struct role_def roles[] = {
-	{ "admin", "Quản trị viên",
+	{ "admin", "Quản trị viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true,
 	    [PERM_CATEGORIES] = true, [PERM_USERS] = true, [PERM_AUDIT] = true } },
-	{ "editor", "Biên tập viên",
+	{ "editor", "Biên tập viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true } },
+	/* Province accounts belong to the unit made by `phuong init` (the province office's
+	 * own) and see other units only through the province pages. */
+	{ "province_admin", "Quản trị cấp tỉnh", true,
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_PROVINCE_UNITS] = true,
+	    [PERM_PROVINCE_VIEW] = true } },
+	{ "province_viewer", "Theo dõi cấp tỉnh", true,
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_PROVINCE_VIEW] = true } },
 };
 
 static const struct role_def *role_find(const char *role)
@@ -35,10 +43,26 @@ bool auth_role_valid(const char *role)
 	return role_find(role) != NULL;
 }
 
+bool auth_role_is_unit(const char *role)
+{
+	const struct role_def *r = role_find(role);
+	return r != NULL && !r->province;
+}
+
 const char *auth_role_label(const char *role)
 {
 	const struct role_def *r = role_find(role);
 	return r != NULL ? r->label : "";
+}
+
+const char *auth_permission_name(enum permission p)
+{
+	static const char *const names[PERM_COUNT] = {
+		[PERM_PUBLIC] = "public", [PERM_STAFF] = "staff", [PERM_NEWS_EDIT] = "news_edit",
+		[PERM_CATEGORIES] = "categories", [PERM_USERS] = "users", [PERM_AUDIT] = "audit",
+		[PERM_PROVINCE_UNITS] = "province_units", [PERM_PROVINCE_VIEW] = "province_view",
+	};
+	return p > PERM_UNSET && p < PERM_COUNT && names[p] != NULL ? names[p] : "";
 }
 
 bool auth_allows(const struct auth_user *user, enum permission p)
@@ -81,6 +105,14 @@ enum status auth_hash_password(const char *password, char *out)
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return STATUS_INTERNAL;
 	return STATUS_OK;
+}
+
+void auth_one_time_password(char out[17])
+{
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+	for (int i = 0; i < 16; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	out[16] = '\0';
 }
 
 void auth_random_token(char out[65])

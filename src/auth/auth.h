@@ -21,6 +21,8 @@ enum permission {
 	PERM_CATEGORIES,  /* manage news categories */
 	PERM_USERS,       /* manage staff accounts */
 	PERM_AUDIT,       /* read the audit log */
+	PERM_PROVINCE_UNITS, /* province: create units, their host names and first admin */
+	PERM_PROVINCE_VIEW,  /* province: see every unit's figures side by side */
 	PERM_COUNT
 };
 
@@ -48,10 +50,15 @@ enum {
 	AUTH_THROTTLE_PER_IP = 20,
 };
 
-/* Whether role is one the program knows ("admin", "editor"). */
+/* Whether role is one the program knows ("admin", "editor", "province_admin", ...). */
 bool auth_role_valid(const char *role);
+/* Whether role is a role within one unit, which the unit's admin may give; province
+ * roles are given only by the command line or a province admin. */
+bool auth_role_is_unit(const char *role);
 /* Vietnamese name of a role, for pages. */
 const char *auth_role_label(const char *role);
+/* The name of a permission ("news_edit"), for listings; "" for none. */
+const char *auth_permission_name(enum permission p);
 /* Whether user (NULL for a visitor) holds permission p. */
 bool auth_allows(const struct auth_user *user, enum permission p);
 /* Whether a username is acceptable: 3..64 of a-z 0-9 . _ - */
@@ -61,6 +68,9 @@ const char *auth_password_problem(const char *password);
 
 /* Argon2id hash (libsodium string form) of password into out (crypto_pwhash_STRBYTES). */
 enum status auth_hash_password(const char *password, char *out);
+/* A random one-time password of 16 letters and digits without look-alikes (0/O, 1/l),
+ * easy to read out and type, into out[17]. */
+void auth_one_time_password(char out[17]);
 /* Random token as 64 hex characters into out[65]. */
 void auth_random_token(char out[65]);
 /* Hex BLAKE2b-256 of a token, as stored, into out[65]. */

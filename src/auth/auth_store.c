@@ -172,11 +172,13 @@ enum status auth_user_list(struct db_conn *c, int64_t unit_id, json_t **out)
 enum status auth_user_update(struct db_conn *c, int64_t unit_id, int64_t user_id, const char *role,
 			     bool is_active)
 {
-	if (!auth_role_valid(role))
+	if (!auth_role_is_unit(role))
 		return STATUS_INVALID;
+	/* A unit's admin changes the unit's own staff, never a province account. */
 	struct db_stmt *s;
 	enum status st = db_prepare(c, "UPDATE app_user SET role = ?3, is_active = ?4"
-				       " WHERE id = ?1 AND unit_id = ?2", &s);
+				       " WHERE id = ?1 AND unit_id = ?2"
+				       " AND role NOT IN ('province_admin', 'province_viewer')", &s);
 	if (st)
 		return st;
 	db_bind_int64(s, 1, user_id);

@@ -70,6 +70,7 @@ struct request {
 	const char *path_params[HTTP_MAX_PATH_PARAMS];
 	struct db_conn *db;
 	int64_t unit_id;
+	const char *unit_name;  /* "Phường 9"; NULL for the unit of the configuration */
 	const struct auth_user *user; /* NULL for a visitor */
 	const char *csrf_token;       /* to put in the forms of the page */
 	const char *lang;             /* "vi" or "en" */

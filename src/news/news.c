@@ -84,17 +84,16 @@ const char *news_search_query(struct arena *a, const char *typed, const char **f
 	struct buf q;
 	buf_init(&q, a, 4096);
 	int words = 0;
-	/* Folded text holds only letters, digits and single spaces: quoting each word
-	 * keeps FTS5 syntax out of what the reader typed. No prefix matching: a
-	 * Vietnamese word is a short syllable, and "hoa*" would find "hoat", "hoan"... */
+	/* Folded text holds only lower-case letters, digits and single spaces, which both
+	 * stores read as plain words, all required (FTS5's operators are upper case; the
+	 * PostgreSQL side uses plainto_tsquery). No prefix matching: a Vietnamese word is a
+	 * short syllable, and "hoa*" would find "hoat", "hoan"... */
 	for (char *word = folded; *word && words < NEWS_SEARCH_MAX_WORDS;) {
 		char *end = strchr(word, ' ');
 		size_t len = end != NULL ? (size_t)(end - word) : strlen(word);
 		if (words > 0)
-			buf_lit(&q, " AND ");
-		buf_putc(&q, '"');
+			buf_putc(&q, ' ');
 		buf_append(&q, word, len);
-		buf_putc(&q, '"');
 		words++;
 		if (end == NULL)
 			break;

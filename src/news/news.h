@@ -71,7 +71,8 @@ struct news_input {
 const char *news_input_check(struct arena *a, struct news_input *in);
 /* Whether the article is on the public site at time now. */
 bool news_is_public(const struct news_article *art, int64_t now);
-/* The FTS query for what a reader typed: each folded word quoted, all required.
+/* The search words for what a reader typed: folded, space-separated, at most
+ * NEWS_SEARCH_MAX_WORDS, all required by news_search.
  * NULL when nothing searchable remains. In the arena; *folded_out is the folded text. */
 const char *news_search_query(struct arena *a, const char *typed, const char **folded_out);
 
@@ -104,6 +105,15 @@ enum status news_list_public(struct db_conn *c, struct arena *a, int64_t unit_id
 /* Every article of the unit for the back office (drafts too), newest change first. */
 enum status news_list_all(struct db_conn *c, struct arena *a, int64_t unit_id, int64_t limit,
 			  int64_t offset, struct news_article **out, size_t *count, int64_t *total);
+/* A unit's news at a glance, for the province's side-by-side view. */
+struct news_unit_figures {
+	int64_t published;          /* articles on the public site now */
+	int64_t published_30_days;  /* of which published in the last 30 days */
+	int64_t last_published_at;  /* 0 when none */
+};
+enum status news_unit_figures(struct db_conn *c, int64_t unit_id, int64_t now,
+			      struct news_unit_figures *out);
+
 /* Public articles matching an FTS query (news_search_query), best first. */
 enum status news_search(struct db_conn *c, struct arena *a, int64_t unit_id, int64_t now,
 			const char *fts_query, int64_t limit, int64_t offset,

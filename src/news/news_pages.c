@@ -567,7 +567,7 @@ enum status news_page_file(struct request *r)
 		return STATUS_OK;
 	}
 	struct upload_file file;
-	enum status st = upload_load(r->db, hash, r->arena, &file);
+	enum status st = upload_load(r->db, r->unit_id, hash, r->arena, &file);
 	if (st)
 		return st;
 	r->content_type = file.mime;

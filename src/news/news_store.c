@@ -292,10 +292,14 @@ enum status news_search(struct db_conn *c, struct arena *a, int64_t unit_id, int
 			struct news_article **out, size_t *count, int64_t *total)
 {
 	struct db_stmt *s;
-	enum status st = db_prepare(c, "SELECT count(*) FROM article_search"
-				       " JOIN article a ON a.id = article_search.rowid"
-				       " WHERE article_search MATCH ?3 AND a.unit_id = ?1 AND"
-				       ARTICLE_IS_PUBLIC, &s);
+	/* ?3 holds plain folded words (news_search_query): FTS5 reads them as all required,
+	 * and so does plainto_tsquery on the 'simple' configuration. */
+	enum status st = db_prepare_each(c,
+		"SELECT count(*) FROM article_search JOIN article a ON a.id = article_search.rowid"
+		" WHERE article_search MATCH ?3 AND a.unit_id = ?1 AND" ARTICLE_IS_PUBLIC,
+		"SELECT count(*) FROM article_search JOIN article a ON a.id = article_search.rowid"
+		" WHERE article_search.doc @@ plainto_tsquery('simple', ?3) AND a.unit_id = ?1 AND"
+		ARTICLE_IS_PUBLIC, &s);
 	if (st)
 		return st;
 	db_bind_int64(s, 1, unit_id);
@@ -304,13 +308,22 @@ enum status news_search(struct db_conn *c, struct arena *a, int64_t unit_id, int
 	st = db_query_int64(s, total);
 	if (st)
 		return st;
-	/* Title words weigh five times body words. */
-	st = db_prepare(c, "SELECT " ARTICLE_COLUMNS("a.body")
-			   " FROM article_search JOIN article a ON a.id = article_search.rowid"
-			   " JOIN category c ON c.id = a.category_id"
-			   " WHERE article_search MATCH ?3 AND a.unit_id = ?1 AND" ARTICLE_IS_PUBLIC
-			   " ORDER BY bm25(article_search, 5.0, 1.0), a.published_at DESC"
-			   " LIMIT ?4 OFFSET ?5", &s);
+	/* Title words weigh more than body words: five times in bm25, weight A against D
+	 * (1.0 against 0.1) in ts_rank. */
+	st = db_prepare_each(c,
+		"SELECT " ARTICLE_COLUMNS("a.body")
+		" FROM article_search JOIN article a ON a.id = article_search.rowid"
+		" JOIN category c ON c.id = a.category_id"
+		" WHERE article_search MATCH ?3 AND a.unit_id = ?1 AND" ARTICLE_IS_PUBLIC
+		" ORDER BY bm25(article_search, 5.0, 1.0), a.published_at DESC, a.id DESC"
+		" LIMIT ?4 OFFSET ?5",
+		"SELECT " ARTICLE_COLUMNS("a.body")
+		" FROM article_search JOIN article a ON a.id = article_search.rowid"
+		" JOIN category c ON c.id = a.category_id"
+		" WHERE article_search.doc @@ plainto_tsquery('simple', ?3) AND a.unit_id = ?1 AND"
+		ARTICLE_IS_PUBLIC
+		" ORDER BY ts_rank(article_search.doc, plainto_tsquery('simple', ?3)) DESC,"
+		" a.published_at DESC, a.id DESC LIMIT ?4 OFFSET ?5", &s);
 	if (st)
 		return st;
 	db_bind_int64(s, 1, unit_id);
@@ -755,4 +768,27 @@ enum status news_views_set(struct db_conn *c, int64_t article_id, int64_t views_
 	db_bind_int64(s, 1, article_id);
 	db_bind_int64(s, 2, views_count);
 	return db_exec(s);
+}
+
+enum status news_unit_figures(struct db_conn *c, int64_t unit_id, int64_t now,
+			      struct news_unit_figures *out)
+{
+	*out = (struct news_unit_figures){ 0 };
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT count(*), coalesce(max(a.published_at), 0),"
+				       " count(CASE WHEN a.published_at > ?3 THEN 1 END)"
+				       " FROM article a WHERE a.unit_id = ?1 AND" ARTICLE_IS_PUBLIC, &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, now);
+	db_bind_int64(s, 3, now - 30 * 86400);
+	bool has_row;
+	st = db_step(s, &has_row);
+	if (st == STATUS_OK && has_row) {
+		out->published = db_column_int64(s, 0);
+		out->last_published_at = db_column_int64(s, 1);
+		out->published_30_days = db_column_int64(s, 2);
+	}
+	return st;
 }

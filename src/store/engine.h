@@ -1,4 +1,4 @@
-/* engine.h: what a database engine (sqlite.c, later postgres.c) gives store.c; internal to store/ */
+/* engine.h: what a database engine (sqlite.c, postgres.c) gives store.c; internal to store/ */
 #ifndef STORE_ENGINE_H
 #define STORE_ENGINE_H
 
@@ -65,6 +65,7 @@ struct engine {
 };
 
 extern const struct engine sqlite_engine;
+extern const struct engine postgres_engine;
 
 /* Runs the migrations built into the binary that c has not seen yet (migrate.c). */
 enum status migrate_run(struct db_conn *c);

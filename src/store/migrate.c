@@ -1,4 +1,4 @@
-/* migrate.c: applies the SQL files of migrations/ built into the binary, once each, in name order */
+/* migrate.c: applies the migrations/ENGINE/ files built into the binary, once each, by name */
 #include "store/engine.h"
 
 #include "base/log.h"
@@ -54,21 +54,45 @@ static enum status migrate_one(struct db_conn *c, const struct migration *m)
 	return s;
 }
 
+/* Makes the table of applied migrations. Inside a write transaction: on PostgreSQL
+ * begin takes the writers' lock, so two nodes starting together take turns instead of
+ * racing on CREATE TABLE IF NOT EXISTS (which can fail with a duplicate key there). */
+static enum status create_migrations_table(struct db_conn *c)
+{
+	enum status s = db_begin(c);
+	if (s != STATUS_OK)
+		return s;
+	/* Seconds since 1970 need 64 bits on PostgreSQL, where INTEGER is 32. */
+	s = db_exec_script(c, strcmp(c->engine->name, "sqlite") == 0
+		? "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		  " name TEXT PRIMARY KEY,"
+		  " applied_at INTEGER NOT NULL)"
+		: "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		  " name TEXT PRIMARY KEY,"
+		  " applied_at BIGINT NOT NULL)");
+	if (s == STATUS_OK)
+		s = db_commit(c);
+	if (s != STATUS_OK)
+		db_rollback(c);
+	return s;
+}
+
 enum status migrate_run(struct db_conn *c)
 {
-	enum status s = db_exec_script(c,
-		"CREATE TABLE IF NOT EXISTS schema_migrations ("
-		" name TEXT PRIMARY KEY,"
-		" applied_at INTEGER NOT NULL)");
+	enum status s = create_migrations_table(c);
 	if (s != STATUS_OK || migrations_count == 0)
 		return s;
+	/* Only the migrations written for this engine, in name order. */
 	const struct migration **order = malloc(migrations_count * sizeof *order);
 	if (order == NULL)
 		return STATUS_INTERNAL;
-	for (size_t i = 0; i < migrations_count; i++)
-		order[i] = &migrations[i];
-	qsort(order, migrations_count, sizeof *order, by_name);
-	for (size_t i = 0; i < migrations_count && s == STATUS_OK; i++)
+	size_t n = 0;
+	for (size_t i = 0; i < migrations_count; i++) {
+		if (strcmp(migrations[i].engine, c->engine->name) == 0)
+			order[n++] = &migrations[i];
+	}
+	qsort(order, n, sizeof *order, by_name);
+	for (size_t i = 0; i < n && s == STATUS_OK; i++)
 		s = migrate_one(c, order[i]);
 	free(order);
 	/* Leaves no statement part-way (the SELECT above), which would hold a snapshot. */

@@ -2,6 +2,7 @@
 #include "store/engine.h"
 
 #include "base/log.h"
+#include "store/stmt_cache.h"
 
 #include <sqlite3.h>
 
@@ -16,40 +17,20 @@
 enum {
 	BUSY_TIMEOUT_MS = 5000, /* how long a writer waits for the write lock */
 	BACKUP_TRIES = 50,      /* backup steps retried while busy, 100 ms apart */
-	CACHE_START = 32,       /* first size of each statement table */
 };
 
 /* A cached statement. Lives as long as its connection. */
 struct sqlite_stmt {
 	struct db_stmt base;
 	sqlite3_stmt *stmt;
-	char *text;    /* own copy of the SQL: the key of the text table */
-	uint64_t hash; /* of text */
-	int bind_rc;   /* first bind failure since prepare, SQLITE_OK if none */
-};
-
-/* Open addressing, linear probing, at most half full; key NULL marks a free slot. */
-struct slot {
-	const char *key;
-	uint64_t hash;
-	struct sqlite_stmt *entry;
-};
-
-struct table {
-	struct slot *slots;
-	size_t cap; /* a power of two */
-	size_t used;
+	const char *text; /* the SQL, owned by the cache */
+	int bind_rc;      /* first bind failure since prepare, SQLITE_OK if none */
 };
 
 struct sqlite_conn {
 	struct db_conn base;
 	sqlite3 *db;
-	/* The statement cache has two keys. by_pointer maps the address of the caller's
-	 * literal to its statement, the fast path. A literal used from several files may
-	 * have several addresses, so a miss there looks the text up in by_text, which owns
-	 * the entries; a statement is prepared only once per text. */
-	struct table by_pointer;
-	struct table by_text;
+	struct stmt_cache cache;
 };
 
 static struct sqlite_conn *conn_of(struct db_conn *c)
@@ -85,74 +66,9 @@ static enum status sqlite_status(sqlite3 *db, int rc, const char *what, const ch
 	}
 }
 
-/* FNV-1a */
-static uint64_t hash_text(const char *s)
+/* Prepares sql and adds it to the cache. */
+static enum status stmt_new(struct sqlite_conn *c, const char *sql, struct sqlite_stmt **out)
 {
-	uint64_t h = 14695981039346656037u;
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211u;
-	}
-	return h;
-}
-
-static uint64_t hash_pointer(const char *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u;
-	return h ^ (h >> 29);
-}
-
-/* The slot holding key, or the free slot where it would go. */
-static struct slot *table_slot(const struct table *t, const char *key, uint64_t hash, bool by_text)
-{
-	size_t mask = t->cap - 1;
-	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
-		struct slot *s = &t->slots[i];
-		if (s->key == NULL)
-			return s;
-		if (s->hash == hash && (by_text ? strcmp(s->key, key) == 0 : s->key == key))
-			return s;
-	}
-}
-
-static bool table_init(struct table *t)
-{
-	t->slots = calloc(CACHE_START, sizeof *t->slots);
-	t->cap = CACHE_START;
-	t->used = 0;
-	return t->slots != NULL;
-}
-
-/* Makes room for one more key. */
-static bool table_reserve(struct table *t)
-{
-	if ((t->used + 1) * 2 <= t->cap)
-		return true;
-	struct table bigger = { calloc(t->cap * 2, sizeof *t->slots), t->cap * 2, t->used };
-	if (bigger.slots == NULL)
-		return false;
-	for (size_t i = 0; i < t->cap; i++) {
-		struct slot *s = &t->slots[i];
-		if (s->key == NULL)
-			continue;
-		/* Keys are distinct, so comparing by address finds the free slot. */
-		*table_slot(&bigger, s->key, s->hash, false) = *s;
-	}
-	free(t->slots);
-	*t = bigger;
-	return true;
-}
-
-/* The cached statement for this text, prepared and added if new. */
-static enum status stmt_for_text(struct sqlite_conn *c, const char *sql, struct sqlite_stmt **out)
-{
-	uint64_t hash = hash_text(sql);
-	struct slot *s = table_slot(&c->by_text, sql, hash, true);
-	if (s->key != NULL) {
-		*out = s->entry;
-		return STATUS_OK;
-	}
-
 	sqlite3_stmt *stmt = NULL;
 	const char *tail = NULL;
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
@@ -166,20 +82,15 @@ static enum status stmt_for_text(struct sqlite_conn *c, const char *sql, struct 
 		return STATUS_INTERNAL;
 	}
 
-	size_t len = strlen(sql);
 	struct sqlite_stmt *e = calloc(1, sizeof *e);
-	char *text = malloc(len + 1);
-	if (e == NULL || text == NULL || !table_reserve(&c->by_text)) {
+	const char *text = e != NULL ? stmt_cache_add(&c->cache, sql, &e->base) : NULL;
+	if (text == NULL) {
 		log_error("out of memory caching '%.200s'", sql);
 		free(e);
-		free(text);
 		sqlite3_finalize(stmt);
 		return STATUS_INTERNAL;
 	}
-	memcpy(text, sql, len + 1);
-	*e = (struct sqlite_stmt){ .base = { &c->base }, .stmt = stmt, .text = text, .hash = hash };
-	*table_slot(&c->by_text, text, hash, true) = (struct slot){ text, hash, e };
-	c->by_text.used++;
+	*e = (struct sqlite_stmt){ .base = { &c->base }, .stmt = stmt, .text = text };
 	*out = e;
 	return STATUS_OK;
 }
@@ -187,22 +98,12 @@ static enum status stmt_for_text(struct sqlite_conn *c, const char *sql, struct 
 static enum status sqlite_prepare(struct db_conn *base, const char *sql, struct db_stmt **out)
 {
 	struct sqlite_conn *c = conn_of(base);
-	uint64_t hash = hash_pointer(sql);
-	struct slot *s = table_slot(&c->by_pointer, sql, hash, false);
-	struct sqlite_stmt *e = s->key != NULL ? s->entry : NULL;
-	/* The text is compared too: a caller going around the db_prepare macro could
-	 * pass a buffer whose address was used before for other SQL. */
-	if (e == NULL || strcmp(e->text, sql) != 0) {
-		enum status st = stmt_for_text(c, sql, &e);
+	struct db_stmt *found = stmt_cache_find(&c->cache, sql);
+	struct sqlite_stmt *e = found != NULL ? stmt_of(found) : NULL;
+	if (e == NULL) {
+		enum status st = stmt_new(c, sql, &e);
 		if (st != STATUS_OK)
 			return st;
-		/* Without room the pointer is just not remembered: the text path still works. */
-		if (table_reserve(&c->by_pointer)) {
-			s = table_slot(&c->by_pointer, sql, hash, false);
-			if (s->key == NULL)
-				c->by_pointer.used++;
-			*s = (struct slot){ sql, hash, e };
-		}
 	}
 	sqlite3_reset(e->stmt);
 	sqlite3_clear_bindings(e->stmt);
@@ -386,19 +287,18 @@ static bool configure(sqlite3 *db)
 		&& pragma(db, "PRAGMA foreign_keys", "1");
 }
 
+static void stmt_free(struct db_stmt *st, void *arg)
+{
+	(void)arg;
+	sqlite3_finalize(stmt_of(st)->stmt);
+	free(st);
+}
+
 static void sqlite_close(struct db_conn *base)
 {
 	struct sqlite_conn *c = conn_of(base);
-	for (size_t i = 0; i < c->by_text.cap; i++) {
-		struct sqlite_stmt *e = c->by_text.slots[i].entry;
-		if (e == NULL)
-			continue;
-		sqlite3_finalize(e->stmt);
-		free(e->text);
-		free(e);
-	}
-	free(c->by_text.slots);
-	free(c->by_pointer.slots);
+	stmt_cache_each(&c->cache, stmt_free, NULL);
+	stmt_cache_release(&c->cache);
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_error("cannot close database: %s", sqlite3_errmsg(c->db));
 	free(c);
@@ -412,7 +312,7 @@ static enum status sqlite_open(const char *target, struct db_conn **out)
 	c->base.engine = &sqlite_engine;
 	int rc = sqlite3_open_v2(target, &c->db,
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK || !table_init(&c->by_text) || !table_init(&c->by_pointer)) {
+	if (rc != SQLITE_OK || !stmt_cache_init(&c->cache)) {
 		log_error("cannot open database '%s': %s", target,
 			c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		sqlite_close(&c->base);

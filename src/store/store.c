@@ -5,6 +5,7 @@
 #include "store/engine.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,15 +26,49 @@ static bool has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* The engine for url and, in *target, what it opens: "sqlite:PATH" or a bare PATH. */
+/* url as it may be logged: a password in it ("postgresql://user:secret@host", or
+ * "?password=secret") is replaced by "***", and the rest of a query string is cut. */
+static const char *url_for_log(const char *url, char *buf, size_t size)
+{
+	const char *scheme_end = strstr(url, "://");
+	if (scheme_end == NULL)
+		return url;
+	const char *host = scheme_end + 3;
+	size_t authority = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', authority);
+	const char *colon = at != NULL ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	const char *query = strchr(host, '?');
+	int keep = query != NULL ? (int)(query - url) : (int)strlen(url);
+	if (colon != NULL)
+		snprintf(buf, size, "%.*s:***%.*s%s", (int)(colon - url), url, keep - (int)(at - url),
+			at, query != NULL ? "?..." : "");
+	else
+		snprintf(buf, size, "%.*s%s", keep, url, query != NULL ? "?..." : "");
+	return buf;
+}
+
+static void log_cannot_open(const char *url)
+{
+	char shown[512];
+	log_error("cannot open database '%s'", url_for_log(url, shown, sizeof shown));
+}
+
+/* The engine for url and, in *target, what it opens: "sqlite:PATH" or a bare PATH, or the
+ * whole URL as a PostgreSQL conninfo. */
 static const struct engine *engine_for(const char *url, const char **target)
 {
 	if (url == NULL || url[0] == '\0') {
 		log_error("no database url");
 		return NULL;
 	}
+	if (has_prefix(url, "postgres://") || has_prefix(url, "postgresql://")) {
+		*target = url;
+		return &postgres_engine;
+	}
 	if (has_prefix(url, "postgres:") || has_prefix(url, "postgresql:")) {
-		log_error("cannot open '%s': postgresql is not built in yet", url);
+		char shown[512];
+		log_error("'%s' is not a postgresql url: write postgresql://USER@HOST:PORT/NAME",
+			url_for_log(url, shown, sizeof shown));
 		return NULL;
 	}
 	*target = has_prefix(url, "sqlite:") ? url + strlen("sqlite:") : url;
@@ -83,7 +118,7 @@ struct db *db_open(const char *url, int pool_size)
 	return db;
 
 fail:
-	log_error("cannot open database '%s'", url);
+	log_cannot_open(url);
 	db_close(db);
 	return NULL;
 }
@@ -134,6 +169,13 @@ void db_release(struct db_conn *c)
 
 enum status db_prepare_literal(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
+	return c->engine->prepare(c, sql, out);
+}
+
+enum status db_prepare_literal_each(struct db_conn *c, const char *sqlite_sql, const char *pg_sql,
+	struct db_stmt **out)
+{
+	const char *sql = strcmp(c->engine->name, "postgresql") == 0 ? pg_sql : sqlite_sql;
 	return c->engine->prepare(c, sql, out);
 }
 

@@ -1,4 +1,4 @@
-/* store.h: the one database API of the program (SQLite now, PostgreSQL behind the same calls)
+/* store.h: the one database API of the program (SQLite or PostgreSQL behind the same calls)
  *
  * SQL text is always a string literal written with numbered placeholders ?1, ?2 ...;
  * values go in through typed binds only. Use the macro db_prepare(), which refuses a
@@ -16,7 +16,8 @@ struct db;      /* the database: a pool of connections, shared by threads */
 struct db_conn; /* one connection, used by one thread at a time */
 struct db_stmt; /* a prepared statement of a connection */
 
-/* Opens the database named by url ("sqlite:PATH" or a bare path) with up to
+/* Opens the database named by url ("sqlite:PATH", a bare path, or a PostgreSQL URL
+ * "postgresql://USER@HOST:PORT/NAME?..." also spelt "postgres://") with up to
  * pool_size connections, and applies the migrations built into the binary.
  * NULL and a logged error on failure. */
 struct db *db_open(const char *url, int pool_size);
@@ -35,7 +36,15 @@ void db_release(struct db_conn *c);
 enum status db_prepare_literal(struct db_conn *c, const char *sql, struct db_stmt **out);
 #define db_prepare(c, sql, out) db_prepare_literal((c), "" sql "", (out))
 
-/* Binds a value to placeholder ?index (1-based). */
+/* The same, for the few statements whose SQL differs between the engines (full-text
+ * search): the engine picks its own text. Both must be literals. */
+enum status db_prepare_literal_each(struct db_conn *c, const char *sqlite_sql, const char *pg_sql,
+	struct db_stmt **out);
+#define db_prepare_each(c, sqlite_sql, postgresql_sql, out) \
+	db_prepare_literal_each((c), "" sqlite_sql "", "" postgresql_sql "", (out))
+
+/* Binds a value to placeholder ?index (1-based). On PostgreSQL an int64 is sent as int8
+ * and a blob as bytea, and text holding a NUL byte fails at the step (STATUS_INVALID). */
 void db_bind_int64(struct db_stmt *st, int index, int64_t v);
 void db_bind_text(struct db_stmt *st, int index, const char *s); /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int index, const char *s, size_t n);
@@ -53,7 +62,8 @@ enum status db_exec(struct db_stmt *st);
 enum status db_query_int64(struct db_stmt *st, int64_t *out);
 
 /* Column values of the current row (0-based). Text and blobs stay valid until the
- * next step or prepare on this connection: copy what must live longer. */
+ * next step or prepare on this connection: copy what must live longer. On PostgreSQL
+ * read a bytea column with db_column_blob (db_column_text gives its "\x..." hex form). */
 int64_t db_column_int64(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col); /* "" for NULL */
 size_t db_column_bytes(struct db_stmt *st, int col);
@@ -64,21 +74,27 @@ bool db_column_is_null(struct db_stmt *st, int col);
  * the binary that is not a single literal statement: migrations and tests. */
 enum status db_exec_script(struct db_conn *c, const char *sql);
 
-/* Row id of the last insert on this connection. */
+/* Row id of the last insert on this connection. On PostgreSQL, the last value a sequence
+ * gave in this session (lastval()): right only just after an INSERT that took its id from
+ * an identity column; 0 before any. */
 int64_t db_last_insert_id(struct db_conn *c);
 /* Rows changed by the last statement on this connection. */
 int64_t db_changes(struct db_conn *c);
 
-/* Transactions. db_begin takes the write lock at once (SQLite BEGIN IMMEDIATE),
- * so two writers never deadlock half-way; db_begin_read is a read snapshot. */
+/* Transactions. db_begin takes the write lock at once (SQLite BEGIN IMMEDIATE; an
+ * advisory lock on PostgreSQL), so two writers never deadlock half-way; db_begin_read is
+ * a read snapshot (read only on PostgreSQL). On PostgreSQL any failed statement, even a
+ * STATUS_CONFLICT, ends the transaction: roll back, the rest would fail. */
 enum status db_begin(struct db_conn *c);
 enum status db_begin_read(struct db_conn *c);
 enum status db_commit(struct db_conn *c);
 void db_rollback(struct db_conn *c);
 
-/* Writes an online, consistent copy of the database to path (SQLite backup API). */
+/* Writes an online, consistent copy of the database to path (SQLite backup API).
+ * STATUS_INVALID on PostgreSQL, whose copies pg_dump makes. */
 enum status db_backup(struct db *db, const char *path);
-/* Replaces the database at url with the copy at path (server must be stopped). */
+/* Replaces the database at url with the copy at path (server must be stopped).
+ * STATUS_INVALID on PostgreSQL (pg_restore). */
 enum status db_restore(const char *url, const char *path);
 
 /* The name of the engine ("sqlite" or "postgresql"), for the few places that care. */

@@ -87,15 +87,16 @@ bool upload_hash_is_valid(const char *s);
 
 /* Stores img for unit_id under the SHA-256 of its bytes, written to hash_out; storing the
  * same bytes again is not an error and keeps the first row (content addressing; its
- * unit_id stays the first uploader's). STATUS_INVALID for an empty image; otherwise the
+ * unit_id stays the first uploader's), and records that unit_id uses it (file_use). STATUS_INVALID for an empty image; otherwise the
  * store's status (STATUS_UNAVAILABLE when busy, STATUS_INTERNAL). */
 enum status upload_save(struct db_conn *c, int64_t unit_id, const struct upload_image *img,
 	char hash_out[65]);
 
-/* Reads the file stored under hash into *out, copying its bytes and mime into arena a.
- * STATUS_NOT_FOUND when hash is not 64 lowercase hex digits or no such file exists;
+/* Reads the file stored under hash by unit_id into *out, copying its bytes and mime into
+ * arena a. STATUS_NOT_FOUND when hash is not 64 lowercase hex digits or unit_id stored no
+ * such file (another unit's file is not found);
  * STATUS_TOO_LARGE when the arena is full; otherwise the store's status. */
-enum status upload_load(struct db_conn *c, const char *hash, struct arena *a,
+enum status upload_load(struct db_conn *c, int64_t unit_id, const char *hash, struct arena *a,
 	struct upload_file *out);
 
 #endif

@@ -31,11 +31,22 @@ enum status upload_save(struct db_conn *c, int64_t unit_id, const struct upload_
 		db_bind_null(st, 5);
 		db_bind_null(st, 6);
 	}
-	db_bind_int64(st, 7, (int64_t)time(NULL));
+	int64_t now = (int64_t)time(NULL);
+	db_bind_int64(st, 7, now);
+	rc = db_exec(st);
+	if (rc != STATUS_OK)
+		return rc;
+	rc = db_prepare(c, "INSERT INTO file_use (unit_id, hash, created_at) VALUES (?1, ?2, ?3)"
+			   " ON CONFLICT (unit_id, hash) DO NOTHING", &st);
+	if (rc != STATUS_OK)
+		return rc;
+	db_bind_int64(st, 1, unit_id);
+	db_bind_text(st, 2, hash_out);
+	db_bind_int64(st, 3, now);
 	return db_exec(st);
 }
 
-enum status upload_load(struct db_conn *c, const char *hash, struct arena *a,
+enum status upload_load(struct db_conn *c, int64_t unit_id, const char *hash, struct arena *a,
 	struct upload_file *out)
 {
 	*out = (struct upload_file){ 0 };
@@ -43,11 +54,13 @@ enum status upload_load(struct db_conn *c, const char *hash, struct arena *a,
 		return STATUS_NOT_FOUND;
 	struct db_stmt *st;
 	enum status rc = db_prepare(c,
-		"SELECT unit_id, mime, bytes, width, height, created_at FROM file WHERE hash = ?1",
+		"SELECT f.unit_id, f.mime, f.bytes, f.width, f.height, f.created_at"
+		" FROM file_use u JOIN file f ON f.hash = u.hash WHERE u.unit_id = ?1 AND u.hash = ?2",
 		&st);
 	if (rc != STATUS_OK)
 		return rc;
-	db_bind_text(st, 1, hash);
+	db_bind_int64(st, 1, unit_id);
+	db_bind_text(st, 2, hash);
 	bool has_row;
 	rc = db_step(st, &has_row);
 	if (rc != STATUS_OK)

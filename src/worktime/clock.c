@@ -20,8 +20,9 @@ int clock_days_in_month(int year, int month)
 }
 
 /* Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm, proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t clock_days_from_civil(int year, int m, int d)
 {
+	int64_t y = year;
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
 	int64_t yoe = y - era * 400;
@@ -30,11 +31,8 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-struct clock_local clock_to_local(int64_t t)
+void clock_civil_from_days(int64_t days, int *year, int *month, int *day)
 {
-	int64_t local = t + CLOCK_VN_OFFSET;
-	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-	int64_t secs = local - days * 86400;
 	int64_t z = days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	int64_t doe = z - era * 146097;
@@ -43,12 +41,26 @@ struct clock_local clock_to_local(int64_t t)
 	int64_t mp = (5 * doy + 2) / 153;
 	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	int64_t y = yoe + era * 400 + (m <= 2);
+	*year = (int)(yoe + era * 400 + (m <= 2));
+	*month = m;
+	*day = d;
+}
+
+int clock_weekday_of_days(int64_t days)
+{
+	return (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
+}
+
+struct clock_local clock_to_local(int64_t t)
+{
+	int64_t local = t + CLOCK_VN_OFFSET;
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t secs = local - days * 86400;
 	struct clock_local l = {
-		.year = (int)y, .month = m, .day = d,
 		.hour = (int)(secs / 3600), .minute = (int)(secs / 60 % 60), .second = (int)(secs % 60),
-		.weekday = (int)((days % 7 + 11) % 7), /* 1970-01-01 was a Thursday (4) */
+		.weekday = clock_weekday_of_days(days),
 	};
+	clock_civil_from_days(days, &l.year, &l.month, &l.day);
 	return l;
 }
 
@@ -57,7 +69,7 @@ bool clock_from_local(int year, int month, int day, int hour, int minute, int64_
 	if (!clock_valid_date(year, month, day) || hour < 0 || hour > 23 || minute < 0 ||
 	    minute > 59)
 		return false;
-	*out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 -
+	*out = clock_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 -
 	       CLOCK_VN_OFFSET;
 	return true;
 }

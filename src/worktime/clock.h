@@ -22,6 +22,12 @@ bool clock_from_local(int year, int month, int day, int hour, int minute, int64_
 bool clock_valid_date(int year, int month, int day);
 /* Days in a month of a year. */
 int clock_days_in_month(int year, int month);
+/* Days from 1970-01-01 to a proleptic Gregorian date (negative before). */
+int64_t clock_days_from_civil(int year, int month, int day);
+/* The Gregorian date of a day number counted as clock_days_from_civil counts. */
+void clock_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* Weekday of a day number: 0 = Sunday ... 6 = Saturday. */
+int clock_weekday_of_days(int64_t days);
 
 /* Parses "YYYY-MM-DD" into a real date; false otherwise (strict). */
 bool clock_parse_date(const char *s, int *year, int *month, int *day);

@@ -17,7 +17,7 @@
 // diagnostics, and a closing `N passed, M failed` line; exit code 1 if any
 // check failed. Screenshots go to tests/browser/out/ (gitignored).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -104,6 +104,14 @@ async function startServer() {
   const logPath = path.join(dir, 'server.log');
   const logFd = fs.openSync(logPath, 'a');
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dir, '--demo'];
+  // On PostgreSQL (tools/test --store postgresql) a database of its own on that server.
+  const pg = (process.env.PHUONG_TEST_PG || '').replace(/\/+$/, '');
+  if (pg) {
+    const name = `browser_${process.pid}`;
+    const made = spawnSync('createdb', ['--maintenance-db', `${pg}/postgres`, name], { encoding: 'utf8' });
+    if (made.status !== 0) throw new CheckError(`createdb ${name}: ${made.stderr}`);
+    args.push('--database', `${pg}/${name}`);
+  }
   diag(`starting ${bin} ${args.join(' ')}`);
   const proc = spawn(bin, args, { cwd: REPO, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);

@@ -5,6 +5,11 @@ gets a fresh data directory with two staff accounts (admin, editor) made with th
 command line, is started with `serve --demo`, and must stop cleanly (exit 0 within
 10 s of SIGTERM) when its fixture ends.
 
+The store: SQLite in the data directory, or, when PHUONG_TEST_PG names a PostgreSQL
+server (tools/test --store postgresql starts one), a database of its own on that server
+for each data directory: phuong() adds `--database URL` to every command given `--data
+DIR`, so the tests are the same on both stores.
+
   demo        session-wide server for tests that only read (anonymous clients)
   module_server  one server per test file, for files whose tests write a little
   fresh       a server of its own for the test
@@ -21,17 +26,46 @@ from pathlib import Path
 import pytest
 import requests
 
+from dbutil import Db
 from util import parse, squash
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("PHUONG_BIN") or str(ROOT / "build" / "phuong")
 PASSWORDS = {"admin": "Quản trị viên 2015 #9", "editor": "Biên tập viên 2015 #9"}
 TIMEOUT = 30  # seconds for one request: generous for the sanitizer build
+PG = os.environ.get("PHUONG_TEST_PG", "").rstrip("/")
+STORE = "postgresql" if PG else "sqlite"
+_databases = {}
+
+
+def database_url(data):
+    """The store URL of a data directory: its SQLite file, or a PostgreSQL database made
+    for it on first use."""
+    data = str(Path(data).resolve())
+    if not PG:
+        return "sqlite:%s/phuong.db" % data
+    if data not in _databases:
+        name = "t%d_%d" % (os.getpid(), len(_databases))
+        r = subprocess.run(["createdb", "--maintenance-db", PG + "/postgres", name],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, "createdb %s: %s" % (name, r.stderr)
+        _databases[data] = "%s/%s" % (PG, name)
+    return _databases[data]
+
+
+def with_database(args):
+    """args with `--database URL` added after `--data DIR` on PostgreSQL."""
+    args = [str(a) for a in args]
+    if PG and "--data" in args and "--database" not in args:
+        i = args.index("--data")
+        if i + 1 < len(args):
+            args[i + 2:i + 2] = ["--database", database_url(args[i + 1])]
+    return args
 
 
 def phuong(*args, stdin=None, timeout=120):
     """Runs the binary with args; returns the CompletedProcess (text mode)."""
-    return subprocess.run([BIN, *map(str, args)], input=stdin, capture_output=True,
+    return subprocess.run([BIN, *with_database(args)], input=stdin, capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT)
 
 
@@ -43,13 +77,16 @@ def free_port():
 
 class Client:
     """A browser-like client: one cookie jar, no proxies, redirects not followed unless
-    asked (allow_redirects=True)."""
+    asked (allow_redirects=True). host: the Host header sent (which selects the unit),
+    when not the loopback address."""
 
-    def __init__(self, server):
+    def __init__(self, server, host=None):
         self.server = server
         self.base = server.base
         self.s = requests.Session()
         self.s.trust_env = False
+        if host:
+            self.s.headers["Host"] = host
 
     def url(self, path):
         return path if path.startswith("http") else self.base + path
@@ -108,9 +145,15 @@ class Client:
 
 
 class Server:
-    def __init__(self, data, demo=True, users=True):
+    """A phuong serving data (a folder) on a free loopback port. database: the store URL
+    when it is not the data folder's own (a second node on the same PostgreSQL
+    database)."""
+
+    def __init__(self, data, demo=True, users=True, database=None, extra_args=()):
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
+        self.database = database or database_url(self.data)
+        self.db = Db(self.database)
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.proc = None
@@ -118,9 +161,11 @@ class Server:
         if users:
             for user, role in (("admin", "admin"), ("editor", "editor")):
                 r = phuong("user", "add", user, "--role", role, "--data", self.data,
-                           "--password-stdin", stdin=PASSWORDS[user] + "\n")
+                           "--database", self.database, "--password-stdin",
+                           stdin=PASSWORDS[user] + "\n")
                 assert r.returncode == 0, "user add %s: %s%s" % (user, r.stdout, r.stderr)
-        args = [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data", str(self.data)]
+        args = [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data", str(self.data),
+                "--database", self.database, *extra_args]
         if demo:
             args.append("--demo")
         self.stderr_path = self.data.parent / ("%s-server.stderr" % self.data.name)
@@ -153,8 +198,8 @@ class Server:
                             % (limit, self.log()), pytrace=False)
             time.sleep(0.1)
 
-    def client(self, login=None):
-        c = Client(self)
+    def client(self, login=None, host=None):
+        c = Client(self, host)
         return c.logged_in(login) if login else c
 
     def stop(self):

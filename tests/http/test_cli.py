@@ -1,7 +1,7 @@
 """The command line: help, user management, backup while serving and restore."""
 import pytest
 
-from conftest import PASSWORDS, phuong
+from conftest import PASSWORDS, STORE, phuong
 from util import create_article, png_bytes, public_article, text
 
 COMMANDS = [[], ["serve"], ["user"], ["user", "add"], ["backup"], ["restore"], ["audit"],
@@ -37,6 +37,8 @@ def test_user_add_checks_its_input(scratch):
         assert r.stderr.strip(), args
 
 
+@pytest.mark.skipif(STORE != "sqlite", reason="phuong backup copies the SQLite file; "
+                    "PostgreSQL is backed up with pg_dump (test_backup_on_postgresql_points_to_pg_dump)")
 def test_backup_while_serving_then_restore(fresh, scratch, start_server):
     editor = fresh.client(login="editor")
     title = "Bài viết trước khi sao lưu"
@@ -67,3 +69,11 @@ def test_backup_while_serving_then_restore(fresh, scratch, start_server):
     assert src and anon.get(src[0], allow_redirects=True).status_code == 200
     assert server.client().login("editor", PASSWORDS["editor"]).status_code == 303
     assert phuong("audit", "verify", "--data", restored).returncode == 0
+
+
+@pytest.mark.skipif(STORE != "postgresql", reason="only PostgreSQL defers to pg_dump")
+def test_backup_on_postgresql_points_to_pg_dump(demo, scratch):
+    r = phuong("backup", scratch / "x.db", "--data", demo.data, "--database", demo.database)
+    assert r.returncode != 0
+    assert "pg_dump" in r.stderr, r.stderr
+    assert not (scratch / "x.db").exists()

@@ -476,7 +476,8 @@ static void store_saves_and_loads(void **state)
 	assert_non_null(db);
 	struct db_conn *c = db_acquire(db);
 	assert_int_equal(db_exec_script(c,
-		"INSERT INTO unit (id, code, name, created_at) VALUES (1, 'P9', 'Phường 9', 0)"),
+		"INSERT INTO unit (id, code, name, created_at) VALUES (1, 'P9', 'Phường 9', 0),"
+		" (2, 'P10', 'Phường 10', 0)"),
 		STATUS_OK);
 
 	struct upload_image img;
@@ -490,7 +491,7 @@ static void store_saves_and_loads(void **state)
 
 	struct arena *a = arena_new(1 << 20);
 	struct upload_file f;
-	assert_int_equal(upload_load(c, hash, a, &f), STATUS_OK);
+	assert_int_equal(upload_load(c, 1, hash, a, &f), STATUS_OK);
 	assert_string_equal(f.hash, hash);
 	assert_int_equal(f.unit_id, 1);
 	assert_string_equal(f.mime, "image/jpeg");
@@ -502,14 +503,19 @@ static void store_saves_and_loads(void **state)
 
 	char missing[65];
 	upload_sha256_hex("nothing", 7, missing);
-	assert_int_equal(upload_load(c, missing, a, &f), STATUS_NOT_FOUND);
-	assert_int_equal(upload_load(c, "../../etc/passwd", a, &f), STATUS_NOT_FOUND);
+	assert_int_equal(upload_load(c, 1, missing, a, &f), STATUS_NOT_FOUND);
+	assert_int_equal(upload_load(c, 1, "../../etc/passwd", a, &f), STATUS_NOT_FOUND);
+	/* Another unit cannot read the file by its hash until it stores the same bytes. */
+	assert_int_equal(upload_load(c, 2, hash, a, &f), STATUS_NOT_FOUND);
+	assert_int_equal(upload_save(c, 2, &img, again), STATUS_OK);
+	assert_int_equal(upload_load(c, 2, hash, a, &f), STATUS_OK);
+	assert_int_equal(f.unit_id, 1); /* the bytes stay the first uploader's row */
 	hash[0] = hash[0] == 'a' ? 'B' : 'A'; /* upper case is not a stored name */
-	assert_int_equal(upload_load(c, hash, a, &f), STATUS_NOT_FOUND);
+	assert_int_equal(upload_load(c, 1, hash, a, &f), STATUS_NOT_FOUND);
 	arena_free(a);
 
 	struct arena *tiny = arena_new(64);
-	assert_int_equal(upload_load(c, expected, tiny, &f), STATUS_TOO_LARGE);
+	assert_int_equal(upload_load(c, 1, expected, tiny, &f), STATUS_TOO_LARGE);
 	arena_free(tiny);
 
 	upload_image_release(&img);

@@ -32,6 +32,7 @@ static const char usage_main[] =
 	"  user add|passwd|list   manage staff accounts\n"
 	"  backup FILE    write an online, consistent copy of the database\n"
 	"  restore FILE   replace the database with a backup (server stopped)\n"
+	"  migrate-to URL copy the SQLite database into an empty PostgreSQL database\n"
 	"  audit verify   check the hash chain of the audit log\n"
 	"  routes         list what the server serves: method, path, permission\n"
 	"  calendar lunar|show|due   lunar dates, working days, appointment dates\n"
@@ -73,6 +74,12 @@ static const char usage_user[] =
 static const char usage_backup[] =
 	"usage: phuong backup FILE [--data DIR]\n"
 	"Writes a consistent copy of the database to FILE while the server runs.\n";
+
+static const char usage_migrate_to[] =
+	"usage: phuong migrate-to postgresql://USER@HOST:PORT/NAME [--data DIR | --database URL]\n"
+	"Copies every row and file of this ward's SQLite database (stop the server first)\n"
+	"into an empty PostgreSQL database, in one transaction, and checks each table's row\n"
+	"count: a ward joining its province. The SQLite file is only read.\n";
 
 static const char usage_restore[] =
 	"usage: phuong restore FILE [--data DIR]\n"
@@ -367,6 +374,54 @@ static int cmd_backup(int argc, char **argv)
 	return 0;
 }
 
+static void report_table(const char *table, int64_t rows, void *ctx)
+{
+	(void)ctx;
+	printf("  %-24s %lld\n", table, (long long)rows);
+}
+
+static int cmd_migrate_to(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	parse_cli(argc, argv, &cli, usage_migrate_to);
+	if (cli.nargs != 1) {
+		fputs(usage_migrate_to, stderr);
+		return 2;
+	}
+	const char *target = cli.args[0];
+	if (strncmp(target, "postgresql://", 13) != 0 && strncmp(target, "postgres://", 11) != 0) {
+		fputs("phuong: migrate-to needs a postgresql:// URL\n", stderr);
+		return 2;
+	}
+	if (strncmp(cli.cfg.database, "postgres", 8) == 0) {
+		fputs("phuong: the source (--data or --database) must be a SQLite database\n", stderr);
+		return 2;
+	}
+	/* Brings the ward's file to this binary's schema first, as the target gets. */
+	struct db *source = db_open(cli.cfg.database, 1);
+	if (source == NULL) {
+		fprintf(stderr, "phuong: cannot open '%s'\n", cli.cfg.database);
+		return 1;
+	}
+	db_close(source);
+	struct db *to = db_open(target, 1);
+	if (to == NULL) {
+		fputs("phuong: cannot open the PostgreSQL database\n", stderr);
+		return 1;
+	}
+	printf("copying %s\n", cli.cfg.database);
+	enum status st = db_copy(cli.cfg.database, to, report_table, NULL);
+	db_close(to);
+	if (st) {
+		fprintf(stderr, "phuong: migrate-to failed (%s); nothing was written\n",
+			st == STATUS_CONFLICT ? "the target database holds data already"
+					      : status_name(st));
+		return 1;
+	}
+	puts("done: every table copied and its row count checked");
+	return 0;
+}
+
 static int cmd_restore(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -445,7 +500,8 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "serve", cmd_serve }, { "init", cmd_init }, { "user", cmd_user },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "audit", cmd_audit },
-		{ "routes", cmd_routes }, { "calendar", cli_calendar },
+		{ "routes", cmd_routes },
+		{ "migrate-to", cmd_migrate_to }, { "calendar", cli_calendar },
 	};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

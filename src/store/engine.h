@@ -67,6 +67,10 @@ struct engine {
 extern const struct engine sqlite_engine;
 extern const struct engine postgres_engine;
 
+/* The engine for a database URL and, in *target, what it opens (a path, a conninfo).
+ * NULL and a logged error for a URL of no engine (store.c). */
+const struct engine *store_engine_for(const char *url, const char **target);
+
 /* Runs the migrations built into the binary that c has not seen yet (migrate.c). */
 enum status migrate_run(struct db_conn *c);
 

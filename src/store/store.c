@@ -55,7 +55,7 @@ static void log_cannot_open(const char *url)
 
 /* The engine for url and, in *target, what it opens: "sqlite:PATH" or a bare PATH, or the
  * whole URL as a PostgreSQL conninfo. */
-static const struct engine *engine_for(const char *url, const char **target)
+const struct engine *store_engine_for(const char *url, const char **target)
 {
 	if (url == NULL || url[0] == '\0') {
 		log_error("no database url");
@@ -82,7 +82,7 @@ static const struct engine *engine_for(const char *url, const char **target)
 struct db *db_open(const char *url, int pool_size)
 {
 	const char *target = NULL;
-	const struct engine *engine = engine_for(url, &target);
+	const struct engine *engine = store_engine_for(url, &target);
 	if (engine == NULL)
 		return NULL;
 	if (pool_size < 1 || pool_size > DB_POOL_MAX) {
@@ -303,7 +303,7 @@ enum status db_backup(struct db *db, const char *path)
 enum status db_restore(const char *url, const char *path)
 {
 	const char *target = NULL;
-	const struct engine *engine = engine_for(url, &target);
+	const struct engine *engine = store_engine_for(url, &target);
 	if (engine == NULL)
 		return STATUS_INVALID;
 	return engine->restore(target, path);

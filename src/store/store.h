@@ -97,6 +97,15 @@ enum status db_backup(struct db *db, const char *path);
  * STATUS_INVALID on PostgreSQL (pg_restore). */
 enum status db_restore(const char *url, const char *path);
 
+/* Called by db_copy for each table copied, with its number of rows. */
+typedef void db_copy_report(const char *table, int64_t rows, void *ctx);
+/* Copies every row of the SQLite database at sqlite_url (stopped, migrated to this
+ * binary's schema) into `to`, which must hold no data yet (STATUS_CONFLICT otherwise),
+ * in one transaction: all or nothing. Identity sequences are moved past the copied ids,
+ * and each table's row count is checked after the copy. For a ward joining its
+ * province's PostgreSQL (phuong migrate-to). */
+enum status db_copy(const char *sqlite_url, struct db *to, db_copy_report *report, void *ctx);
+
 /* The name of the engine ("sqlite" or "postgresql"), for the few places that care. */
 const char *db_engine(const struct db *db);
 

@@ -1,6 +1,8 @@
 /* app.c: opening and closing the application; the background flusher of view counts */
 #include "app/app.h"
 
+#include "app/page_cache.h"
+
 #include "base/log.h"
 #include "html/html.h"
 #include "html/i18n.h"
@@ -38,6 +40,9 @@ bool app_open(struct app *app, const struct config *cfg)
 	if (app->english == NULL)
 		return false;
 	if (!statics_load(app))
+		return false;
+	app->pages = page_cache_new();
+	if (app->pages == NULL)
 		return false;
 	/* One connection per server thread, and one for the background flusher. */
 	app->db = db_open(cfg->database, cfg->pool);
@@ -90,6 +95,7 @@ void app_close(struct app *app)
 	tmpl_free(app->templates);
 	i18n_free(app->english);
 	statics_free(app);
+	page_cache_free(app->pages);
 	pthread_mutex_destroy(&app->stop_lock);
 	pthread_cond_destroy(&app->stop_cond);
 }

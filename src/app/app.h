@@ -29,6 +29,8 @@ struct route {
 	enum permission permission;
 	bool changes_state;      /* CSRF token and same origin required */
 	bool shows_form;         /* a visitor gets a CSRF cookie for the form on this page */
+	bool cached;             /* a public page the same for every visitor: kept rendered
+				  * (page_cache.h) while the unit's content is unchanged */
 };
 
 extern const struct route routes[];
@@ -55,6 +57,7 @@ struct app {
 	struct db *db;
 	struct tmpl_set *templates;
 	struct i18n *english;
+	struct page_cache *pages;
 	struct static_file *statics;
 	size_t statics_count;
 	pthread_t flusher;
@@ -92,6 +95,10 @@ enum status app_province_overview(struct request *r);
  * unit 1, the unit of the configuration (name NULL), when no unit has that host. */
 enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *host,
 			      int64_t *unit_id, const char **unit_name);
+/* The content generation of a unit (0 before its first write); see page_cache.h. */
+enum status app_page_generation(struct db_conn *c, int64_t unit_id, int64_t *out);
+/* Moves the unit's content generation on, after a staff write. */
+enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id);
 /* Makes unit 1 if the database has no unit yet. */
 enum status app_ensure_unit(struct db_conn *c, const char *code, const char *name, int64_t now);
 /* Whether the unit has an active admin account. */

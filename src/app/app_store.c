@@ -64,3 +64,26 @@ enum status app_has_admin(struct db_conn *c, int64_t unit_id, bool *out)
 	*out = admins > 0;
 	return st;
 }
+
+enum status app_page_generation(struct db_conn *c, int64_t unit_id, int64_t *out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT generation FROM page_generation WHERE unit_id = ?1",
+				    &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	return db_query_int64(s, out);
+}
+
+enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "INSERT INTO page_generation (unit_id, generation)"
+				       " VALUES (?1, 1) ON CONFLICT (unit_id)"
+				       " DO UPDATE SET generation = page_generation.generation + 1", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	return db_exec(s);
+}

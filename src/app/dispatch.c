@@ -2,6 +2,7 @@
 #include "app/app.h"
 
 #include "admin/admin_pages.h"
+#include "app/page_cache.h"
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
@@ -25,6 +26,12 @@
 static const char content_security_policy[] =
 	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+static void add_html_headers(struct request *r)
+{
+	request_add_header(r, "Content-Security-Policy", content_security_policy);
+	request_add_header(r, "X-Frame-Options", "DENY");
+}
 
 static int http_status_of(enum status st)
 {
@@ -195,14 +202,44 @@ static void render(struct request *r, struct app *app)
 	}
 	if (r->content_type == NULL) {
 		r->content_type = "text/html; charset=utf-8";
-		request_add_header(r, "Content-Security-Policy", content_security_policy);
-		request_add_header(r, "X-Frame-Options", "DENY");
+		add_html_headers(r);
 	}
 	r->has_raw_body = true;
 }
 
+/* A page app_dispatch keeps once rendered (page_cache.h). */
+struct cache_ticket {
+	const char *key; /* NULL: nothing to keep */
+	int64_t generation;
+};
+
+/* Answers a visitor's request for a cached route from the page cache when it can;
+ * otherwise fills ticket so that the rendered page is kept. */
+static bool serve_cached(struct request *r, struct app *app, struct cache_ticket *ticket)
+{
+	int64_t generation;
+	if (app_page_generation(r->db, r->unit_id, &generation) != STATUS_OK)
+		return false;
+	const char *key = arena_printf(r->arena, "%lld %s %d %s", (long long)r->unit_id, r->lang,
+				       r->want_json, r->path);
+	if (key == NULL)
+		return false;
+	if (page_cache_get(app->pages, key, generation, r->now, &r->body, r->arena,
+			   &r->content_type)) {
+		r->has_raw_body = true;
+		if (strncmp(r->content_type, "text/html", 9) == 0)
+			add_html_headers(r);
+		request_add_header(r, "X-Cache", "HIT");
+		return true;
+	}
+	request_add_header(r, "X-Cache", "MISS");
+	*ticket = (struct cache_ticket){ key, generation };
+	return false;
+}
+
 /* Runs the route for r with a database connection held. */
-static void run_route(struct request *r, struct app *app, const struct route *route)
+static void run_route(struct request *r, struct app *app, const struct route *route,
+		      struct cache_ticket *ticket)
 {
 	enum status st = app_unit_for_host(r->db, r->arena, host_of(r), &r->unit_id, &r->unit_name);
 	if (st) {
@@ -220,6 +257,10 @@ static void run_route(struct request *r, struct app *app, const struct route *ro
 		r->csrf_token = visitor_csrf(r);
 		request_add_header(r, "Cache-Control", "no-store");
 	}
+	/* Cached pages are the same for every visitor: no session, no query string. */
+	if (route->cached && r->user == NULL && r->query_count == 0 &&
+	    serve_cached(r, app, ticket))
+		return;
 	if (!auth_allows(r->user, route->permission)) {
 		if (r->user == NULL && !r->want_json && route->method == ROUTE_GET) {
 			request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/dang-nhap?next=%s",
@@ -249,6 +290,12 @@ static void run_route(struct request *r, struct app *app, const struct route *ro
 		if (st == STATUS_INTERNAL)
 			log_error("%s %s failed: %s", r->method, r->path, status_name(st));
 		set_error(r, http_status_of(st), NULL);
+	} else if (route->changes_state && r->status < 400) {
+		/* After the handler's commit: a page made from the old content now carries an
+		 * old generation, on every node. */
+		if (app_page_generation_bump(r->db, r->unit_id) != STATUS_OK)
+			log_error("cannot move the page generation of unit %lld on",
+				  (long long)r->unit_id);
 	}
 }
 
@@ -265,6 +312,7 @@ void app_dispatch(struct request *r, void *opaque)
 	request_add_header(r, "Vary", "Accept, Cookie");
 
 	struct db_conn *conn = NULL;
+	struct cache_ticket ticket = { NULL, 0 };
 	if (r->input_error != STATUS_OK) {
 		log_info("refused %s %s: %s (%s)", r->method, r->path, status_name(r->input_error),
 			 r->input_error_text);
@@ -290,7 +338,7 @@ void app_dispatch(struct request *r, void *opaque)
 		} else {
 			conn = db_acquire(app->db);
 			r->db = conn;
-			run_route(r, app, route);
+			run_route(r, app, route, &ticket);
 		}
 	}
 	if (r->view != NULL && !r->has_raw_body && r->redirect == NULL) {
@@ -300,6 +348,10 @@ void app_dispatch(struct request *r, void *opaque)
 		}
 		render(r, app);
 	}
+	if (ticket.key != NULL && (r->status == 0 || r->status == 200) && r->redirect == NULL &&
+	    !r->body.failed && r->content_type != NULL)
+		page_cache_put(app->pages, ticket.key, ticket.generation, r->now, r->content_type,
+			       r->body.data, r->body.len);
 	if (arena_failed(r->arena) || r->body.failed) {
 		log_error("%s %s: request arena or body full", r->method, r->path);
 		buf_clear(&r->body);

@@ -12,57 +12,57 @@
 #define POST ROUTE_POST
 
 const struct route routes[] = {
-	/* method pattern                                   handler                  permission       state  form */
-	{ GET,  "/",                                        news_page_home,          PERM_PUBLIC,     false, false },
-	{ GET,  "/index",                                   news_page_home,          PERM_PUBLIC,     false, false },
-	{ GET,  "/chuyen-muc/{}",                           news_page_category,      PERM_PUBLIC,     false, false },
-	{ GET,  "/chuyen-muc/{}/rss.xml",                   news_page_category_rss,  PERM_PUBLIC,     false, false },
-	{ GET,  "/chuyen-muc/{}/atom.xml",                  news_page_category_atom, PERM_PUBLIC,     false, false },
-	{ GET,  "/bai-viet/{}",                             news_page_article,       PERM_PUBLIC,     false, false },
-	{ GET,  "/bai-viet/{}/ban-in",                      news_page_print,         PERM_PUBLIC,     false, false },
-	{ GET,  "/luu-tru",                                 news_page_archive_pick,  PERM_PUBLIC,     false, false },
-	{ GET,  "/luu-tru/{}",                              news_page_archive,       PERM_PUBLIC,     false, false },
-	{ GET,  "/tim-kiem",                                news_page_search,        PERM_PUBLIC,     false, false },
-	{ GET,  "/rss.xml",                                 news_page_feed_rss,      PERM_PUBLIC,     false, false },
-	{ GET,  "/atom.xml",                                news_page_feed_atom,     PERM_PUBLIC,     false, false },
-	{ GET,  "/sitemap.xml",                             news_page_sitemap,       PERM_PUBLIC,     false, false },
-	{ GET,  "/robots.txt",                              app_robots,              PERM_PUBLIC,     false, false },
-	{ GET,  "/tep/{}",                                  news_page_file,          PERM_PUBLIC,     false, false },
-	{ GET,  "/static/{}",                               statics_serve,           PERM_PUBLIC,     false, false },
-	{ GET,  "/ngon-ngu/{}",                             app_language,            PERM_PUBLIC,     false, false },
+	/* method pattern                                   handler                  permission       state  form   cache */
+	{ GET,  "/",                                        news_page_home,          PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/index",                                   news_page_home,          PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/chuyen-muc/{}",                           news_page_category,      PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/chuyen-muc/{}/rss.xml",                   news_page_category_rss,  PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/chuyen-muc/{}/atom.xml",                  news_page_category_atom, PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/bai-viet/{}",                             news_page_article,       PERM_PUBLIC,     false, false, false },
+	{ GET,  "/bai-viet/{}/ban-in",                      news_page_print,         PERM_PUBLIC,     false, false, false },
+	{ GET,  "/luu-tru",                                 news_page_archive_pick,  PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/luu-tru/{}",                              news_page_archive,       PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/tim-kiem",                                news_page_search,        PERM_PUBLIC,     false, false, false },
+	{ GET,  "/rss.xml",                                 news_page_feed_rss,      PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/atom.xml",                                news_page_feed_atom,     PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/sitemap.xml",                             news_page_sitemap,       PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/robots.txt",                              app_robots,              PERM_PUBLIC,     false, false, false },
+	{ GET,  "/tep/{}",                                  news_page_file,          PERM_PUBLIC,     false, false, false },
+	{ GET,  "/static/{}",                               statics_serve,           PERM_PUBLIC,     false, false, false },
+	{ GET,  "/ngon-ngu/{}",                             app_language,            PERM_PUBLIC,     false, false, false },
 
-	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true  },
-	{ POST, "/quan-tri/dang-nhap",                      admin_login,             PERM_PUBLIC,     true,  false },
-	{ POST, "/quan-tri/dang-xuat",                      admin_logout,            PERM_STAFF,      true,  false },
-	{ GET,  "/quan-tri",                                admin_dashboard,         PERM_STAFF,      false, false },
-	{ GET,  "/quan-tri/nguoi-dung",                     admin_users,             PERM_USERS,      false, false },
-	{ POST, "/quan-tri/nguoi-dung",                     admin_user_create,       PERM_USERS,      true,  false },
-	{ POST, "/quan-tri/nguoi-dung/{}",                  admin_user_update,       PERM_USERS,      true,  false },
-	{ GET,  "/quan-tri/nhat-ky",                        admin_audit,             PERM_AUDIT,      false, false },
-	{ GET,  "/quan-tri/mat-khau",                       admin_password_form,     PERM_STAFF,      false, false },
-	{ POST, "/quan-tri/mat-khau",                       admin_password_change,   PERM_STAFF,      true,  false },
+	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true,  false },
+	{ POST, "/quan-tri/dang-nhap",                      admin_login,             PERM_PUBLIC,     true,  false, false },
+	{ POST, "/quan-tri/dang-xuat",                      admin_logout,            PERM_STAFF,      true,  false, false },
+	{ GET,  "/quan-tri",                                admin_dashboard,         PERM_STAFF,      false, false, false },
+	{ GET,  "/quan-tri/nguoi-dung",                     admin_users,             PERM_USERS,      false, false, false },
+	{ POST, "/quan-tri/nguoi-dung",                     admin_user_create,       PERM_USERS,      true,  false, false },
+	{ POST, "/quan-tri/nguoi-dung/{}",                  admin_user_update,       PERM_USERS,      true,  false, false },
+	{ GET,  "/quan-tri/nhat-ky",                        admin_audit,             PERM_AUDIT,      false, false, false },
+	{ GET,  "/quan-tri/mat-khau",                       admin_password_form,     PERM_STAFF,      false, false, false },
+	{ POST, "/quan-tri/mat-khau",                       admin_password_change,   PERM_STAFF,      true,  false, false },
 
-	{ GET,  "/quan-tri/tinh",                           app_province_overview,   PERM_PROVINCE_VIEW, false, false },
-	{ GET,  "/quan-tri/tinh/don-vi",                    province_units_page,     PERM_PROVINCE_UNITS, false, false },
-	{ POST, "/quan-tri/tinh/don-vi",                    province_unit_create_post, PERM_PROVINCE_UNITS, true, false },
-	{ POST, "/quan-tri/tinh/don-vi/{}",                 province_unit_update_post, PERM_PROVINCE_UNITS, true, false },
+	{ GET,  "/quan-tri/tinh",                           app_province_overview,   PERM_PROVINCE_VIEW, false, false, false },
+	{ GET,  "/quan-tri/tinh/don-vi",                    province_units_page,     PERM_PROVINCE_UNITS, false, false, false },
+	{ POST, "/quan-tri/tinh/don-vi",                    province_unit_create_post, PERM_PROVINCE_UNITS, true, false, false },
+	{ POST, "/quan-tri/tinh/don-vi/{}",                 province_unit_update_post, PERM_PROVINCE_UNITS, true, false, false },
 
-	{ GET,  "/quan-tri/bai-viet",                       news_admin_list,         PERM_NEWS_EDIT,  false, false },
-	{ GET,  "/quan-tri/bai-viet/moi",                   news_admin_new,          PERM_NEWS_EDIT,  false, false },
-	{ POST, "/quan-tri/bai-viet",                       news_admin_create,       PERM_NEWS_EDIT,  true,  false },
-	{ GET,  "/quan-tri/bai-viet/{}",                    news_admin_edit,         PERM_NEWS_EDIT,  false, false },
-	{ POST, "/quan-tri/bai-viet/{}",                    news_admin_save,         PERM_NEWS_EDIT,  true,  false },
-	{ POST, "/quan-tri/bai-viet/{}/xem-truoc",          news_admin_preview,      PERM_NEWS_EDIT,  true,  false },
-	{ POST, "/quan-tri/bai-viet/{}/xuat-ban",           news_admin_publish,      PERM_NEWS_EDIT,  true,  false },
-	{ POST, "/quan-tri/bai-viet/{}/go-xuong",           news_admin_unpublish,    PERM_NEWS_EDIT,  true,  false },
-	{ GET,  "/quan-tri/bai-viet/{}/phien-ban",          news_admin_revisions,    PERM_NEWS_EDIT,  false, false },
-	{ GET,  "/quan-tri/bai-viet/{}/phien-ban/{}",       news_admin_revision,     PERM_NEWS_EDIT,  false, false },
-	{ POST, "/quan-tri/bai-viet/{}/phien-ban/{}/khoi-phuc", news_admin_restore,  PERM_NEWS_EDIT,  true,  false },
-	{ POST, "/quan-tri/bai-viet/{}/anh",                news_admin_photo_add,    PERM_NEWS_EDIT,  true,  false },
-	{ POST, "/quan-tri/bai-viet/{}/anh/{}/xoa",         news_admin_photo_delete, PERM_NEWS_EDIT,  true,  false },
-	{ GET,  "/quan-tri/chuyen-muc",                     news_admin_categories,   PERM_CATEGORIES, false, false },
-	{ POST, "/quan-tri/chuyen-muc",                     news_admin_category_save, PERM_CATEGORIES, true, false },
-	{ POST, "/quan-tri/chuyen-muc/{}",                  news_admin_category_save, PERM_CATEGORIES, true, false },
+	{ GET,  "/quan-tri/bai-viet",                       news_admin_list,         PERM_NEWS_EDIT,  false, false, false },
+	{ GET,  "/quan-tri/bai-viet/moi",                   news_admin_new,          PERM_NEWS_EDIT,  false, false, false },
+	{ POST, "/quan-tri/bai-viet",                       news_admin_create,       PERM_NEWS_EDIT,  true,  false, false },
+	{ GET,  "/quan-tri/bai-viet/{}",                    news_admin_edit,         PERM_NEWS_EDIT,  false, false, false },
+	{ POST, "/quan-tri/bai-viet/{}",                    news_admin_save,         PERM_NEWS_EDIT,  true,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}/xem-truoc",          news_admin_preview,      PERM_NEWS_EDIT,  true,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}/xuat-ban",           news_admin_publish,      PERM_NEWS_EDIT,  true,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}/go-xuong",           news_admin_unpublish,    PERM_NEWS_EDIT,  true,  false, false },
+	{ GET,  "/quan-tri/bai-viet/{}/phien-ban",          news_admin_revisions,    PERM_NEWS_EDIT,  false, false, false },
+	{ GET,  "/quan-tri/bai-viet/{}/phien-ban/{}",       news_admin_revision,     PERM_NEWS_EDIT,  false, false, false },
+	{ POST, "/quan-tri/bai-viet/{}/phien-ban/{}/khoi-phuc", news_admin_restore,  PERM_NEWS_EDIT,  true,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}/anh",                news_admin_photo_add,    PERM_NEWS_EDIT,  true,  false, false },
+	{ POST, "/quan-tri/bai-viet/{}/anh/{}/xoa",         news_admin_photo_delete, PERM_NEWS_EDIT,  true,  false, false },
+	{ GET,  "/quan-tri/chuyen-muc",                     news_admin_categories,   PERM_CATEGORIES, false, false, false },
+	{ POST, "/quan-tri/chuyen-muc",                     news_admin_category_save, PERM_CATEGORIES, true, false, false },
+	{ POST, "/quan-tri/chuyen-muc/{}",                  news_admin_category_save, PERM_CATEGORIES, true, false, false },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
@@ -130,6 +130,12 @@ bool routes_check(void)
 		}
 		if ((r->method == ROUTE_POST) != r->changes_state) {
 			log_error("route '%s': a POST must change state and be CSRF-checked, a GET not",
+				  r->pattern);
+			return false;
+		}
+		if (r->cached && (r->method != ROUTE_GET || r->permission != PERM_PUBLIC ||
+				  r->shows_form)) {
+			log_error("route '%s': only a public GET page without a form may be cached",
 				  r->pattern);
 			return false;
 		}

@@ -31,8 +31,12 @@ def test_an_article_published_on_one_node_is_on_the_other_at_once(nodes):
     a, b = nodes
     editor = a.client(login="editor")
     title = "Bài đăng qua nút A, đọc qua nút B"
+    for _ in range(2):  # B keeps its home page rendered
+        r = b.client().get("/")
+    assert r.headers.get("X-Cache") == "HIT"
     aid = create_article(editor, title, "Nội dung viết ở nút A.")
     r, doc = b.client().page("/")
+    assert r.headers.get("X-Cache") == "MISS"
     assert title in text(doc)
     r, doc = public_article(b.client(), aid)
     assert r.status_code == 200 and "Nội dung viết ở nút A." in text(doc)

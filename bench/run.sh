@@ -29,14 +29,14 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 SECS=${BENCH_SECONDS:-10}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-50}
 NGINX_BIN=${NGINX_BIN:-nginx}
 WRK_BIN=${WRK_BIN:-wrk}
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 BIN=${PHUONG_BIN:-build/phuong}
 if [[ $BIN != /* ]]; then
@@ -52,14 +52,6 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/phuong-bench.XXXXXX")
 PHUONG_PID=''
 NGINX_PID=''
 
-stop() { # pid name
-  local pid=$1 name=$2 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then log "$name did not stop on SIGTERM, killing"; kill -KILL "$pid" 2>/dev/null || true; fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   stop "$NGINX_PID" nginx   # nginx: SIGTERM = fast shutdown (master stops its workers)
@@ -74,26 +66,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-used_ports=' '
-free_port() {
-  local p i
-  for i in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [[ $used_ports == *" $p "* ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then used_ports+="$p "; echo "$p"; return 0; fi
-  done
-  die "no free port found"
-}
 
-wait_http() { # url pid name
-  local url=$1 pid=$2 name=$3 i
-  for i in $(seq 200); do
-    kill -0 "$pid" 2>/dev/null || die "$name exited during startup"
-    curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  die "$name did not answer $url within 20 s"
-}
 
 # ---------------------------------------------------------------- phuong
 P1=$(free_port)
@@ -182,22 +155,6 @@ mkdir -p "$OUTDIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency)
 
-to_ms() { # wrk duration (e.g. 812.00us, 1.23ms, 2.01s, 1.5m) -> ms
-  awk -v v="$1" 'BEGIN{
-    if (match(v, /^[0-9.]+/)) { n = substr(v, 1, RLENGTH); u = substr(v, RLENGTH + 1) } else { print "?"; exit }
-    f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : (u == "h") ? 3600000 : -1
-    if (f < 0) print "?"; else printf "%.2f", n * f }'
-}
-declare -A RPS P99 ERRS
-run_wrk() { # key url
-  local key=$1 url=$2 out="$OUTDIR/wrk-$STAMP-$1.txt"
-  log "wrk ${WRK_ARGS[*]} $url"
-  "$WRK_BIN" "${WRK_ARGS[@]}" "$url" >"$out" 2>&1 || die "wrk failed for $url (see $out)"
-  RPS[$key]=$(awk '/^Requests\/sec:/{print $2}' "$out")
-  P99[$key]=$(to_ms "$(awk '$1=="99%"{print $2}' "$out")")
-  ERRS[$key]=$(grep -E 'Non-2xx|Socket errors' "$out" | sed 's/^ *//' | paste -sd';' - || true)
-  [[ -n ${RPS[$key]} ]] || die "could not parse wrk output (see $out)"
-}
 run_wrk phuong-article "$PHUONG_URL$ARTICLE"
 run_wrk nginx-article "$NGINX_URL/article"
 run_wrk phuong-home "$PHUONG_URL/"
@@ -208,7 +165,6 @@ RSS=$(awk '/^VmRSS:/{print $2" "$3}' "/proc/$PHUONG_PID/status")
 HWM=$(awk '/^VmHWM:/{print $2" "$3}' "/proc/$PHUONG_PID/status")
 
 # ---------------------------------------------------------------- report (stdout)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 row() { # page server key nginxkey
   printf '| %s | %s | %s | %s ms | %s |\n' "$1" "$2" "$(printf '%.0f' "${RPS[$3]}")" "${P99[$3]}" "$(ratio "${RPS[$3]}" "${RPS[$4]}")"
 }

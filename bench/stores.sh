@@ -133,12 +133,15 @@ run_wrk one-article "http://127.0.0.1:$ONE$ARTICLE"
 run_wrk two-article "http://127.0.0.1:$TWO$ARTICLE"
 
 WRK_ARGS=(-t"$THREADS" -c"$WRITE_CONNS" -d"${SECS}s" --latency)
+declare -A ANSWERS
 for name in S G1; do
   mapfile -t form < <("$PY" "$REPO/bench/edit_form.py" "${URL[$name]}" bench "$EDITOR_PW")
   [[ ${#form[@]} == 3 ]] || die "could not read the edit form on $name"
   BENCH_COOKIE=${form[1]} BENCH_BODY=${form[2]} \
     run_wrk "$name-write" "${URL[$name]}${form[0]}" -s "$REPO/bench/post.lua"
   WRITE_PATH=${form[0]}
+  ANSWERS[$name]=$(grep '^answers:' "$OUTDIR/wrk-$STAMP-$name-write.txt" | sed 's/^answers: //')
+  [[ ${ANSWERS[$name]} == *' 0 other' ]] || die "$name refused writes: ${ANSWERS[$name]}"
 done
 
 declare -A RSS
@@ -172,7 +175,7 @@ row "write" "PostgreSQL, 1 node" G1-write S-write
 row "article through nginx" "PostgreSQL, 1 node" one-article one-article
 row "article through nginx" "PostgreSQL, 2 nodes" two-article one-article
 echo
-echo "RSS after the runs: S ${RSS[S]}, G1 ${RSS[G1]}, G2 ${RSS[G2]}. Revisions written on PostgreSQL: $REVISIONS."
+echo "Writes answered: SQLite ${ANSWERS[S]}; PostgreSQL ${ANSWERS[G1]} (revision $REVISIONS reached). RSS after the runs: S ${RSS[S]}, G1 ${RSS[G1]}, G2 ${RSS[G2]}."
 echo
 echo "Commands:"
 echo

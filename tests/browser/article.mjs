@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// End-to-end browser check of phuong's public pages (the sample article path).
+// End-to-end browser check of phuong's public pages (the sample article path), and of a
+// province admin creating a commune whose first admin then signs in on its own host name.
 //
 // Usage (from the repo root or from tests/browser):
 //   cd tests/browser && npm ci && node article.mjs
@@ -42,9 +43,13 @@ const SEARCH_PATH = '/tim-kiem?q=tam+guong';
 const STEP_TIMEOUT_MS = 15_000;
 const OVERALL_TIMEOUT_MS = 240_000;
 
+const PROVINCE_USER = 'tinh';
+const PROVINCE_PASSWORD = 'Quản trị cấp tỉnh 2026 #1';
+const COMMUNE_HOST = 'xa-binh-an.test';   // resolved to 127.0.0.1 by the browser, below
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP *.test 127.0.0.1',
 ];
 
 // ---------------------------------------------------------------- reporting
@@ -112,6 +117,12 @@ async function startServer() {
     if (made.status !== 0) throw new CheckError(`createdb ${name}: ${made.stderr}`);
     args.push('--database', `${pg}/${name}`);
   }
+  // A province admin for the province flow, made with the command line as admins do.
+  const dbArgs = args.slice(args.indexOf('--data'), args.indexOf('--data') + 2)
+    .concat(args.includes('--database') ? args.slice(args.indexOf('--database'), args.indexOf('--database') + 2) : []);
+  const made = spawnSync(bin, ['user', 'add', PROVINCE_USER, '--role', 'province_admin', ...dbArgs,
+    '--password-stdin'], { cwd: REPO, input: `${PROVINCE_PASSWORD}\n`, encoding: 'utf8' });
+  if (made.status !== 0) throw new CheckError(`user add ${PROVINCE_USER}: ${made.stderr}`);
   diag(`starting ${bin} ${args.join(' ')}`);
   const proc = spawn(bin, args, { cwd: REPO, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
@@ -501,9 +512,70 @@ async function run(base) {
       return await noHScroll(articleUrl, 'article-390.png');
     });
     await phone.close();
+
+    if (process.env.PHUONG_URL) diag('province flow skipped: it needs the server this script starts');
+    else await provinceFlow(browser, base);
   } finally {
     await browser.close();
   }
+}
+
+// A province admin creates a commune with its host name and first admin; that admin
+// signs in on the commune's own address with the one-time password and must replace it.
+async function provinceFlow(browser, base) {
+  const port = new URL(base).port;
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', bypassCSP: true });
+  await ctx.addInitScript(INIT_SCRIPT);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const signIn = async (url, user, password) => {
+    await goto(page, url);
+    await page.fill('#username', user);
+    await page.fill('#password', password);
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
+  };
+  let oneTime = null;
+  await step('province admin signs in and opens "Đơn vị"', async () => {
+    await signIn(new URL('/quan-tri/dang-nhap', base).href, PROVINCE_USER, PROVINCE_PASSWORD);
+    await Promise.all([page.waitForURL(/\/quan-tri\/tinh\/don-vi$/), page.getByRole('link', { name: 'Đơn vị', exact: true }).first().click()]);
+    await expectVisibleText(page, 'Thêm đơn vị');
+    return await axeCheck(page, 'units');
+  });
+  await step('province admin creates "Xã Bình An" and is shown its admin\'s one-time password', async () => {
+    await page.fill('#new-code', '27001');
+    await page.fill('#new-name', 'Xã Bình An');
+    await page.fill('#new-hosts', COMMUNE_HOST);
+    await page.fill('#new-admin', 'quantri-binhan');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Tạo đơn vị' }).click()]);
+    await expectVisibleText(page, 'Đã tạo đơn vị Xã Bình An');
+    oneTime = norm(await page.locator('#one-time-password').textContent());
+    check(/^[A-Za-z0-9]{16}$/.test(oneTime), `one-time password "${oneTime}"`);
+    return await shot(page, 'province-unit-created.png');
+  });
+  await ctx.close();
+
+  const commune = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'vi-VN', bypassCSP: true });
+  await commune.addInitScript(INIT_SCRIPT);
+  const cp = await commune.newPage();
+  cp.setDefaultTimeout(STEP_TIMEOUT_MS);
+  await step('the commune\'s admin signs in on its own address and must set a new password', async () => {
+    check(oneTime, 'no one-time password');
+    const home = `http://${COMMUNE_HOST}:${port}`;
+    await goto(cp, `${home}/quan-tri/dang-nhap`);
+    await cp.fill('#username', 'quantri-binhan');
+    await cp.fill('#password', oneTime);
+    await Promise.all([cp.waitForURL(/\/quan-tri\/mat-khau$/), cp.getByRole('button', { name: 'Đăng nhập' }).click()]);
+    await cp.fill('#current_password', oneTime);
+    await cp.fill('#password', 'Mật khẩu của xã Bình An 2026');
+    await cp.fill('#password_again', 'Mật khẩu của xã Bình An 2026');
+    await Promise.all([cp.waitForLoadState('load'), cp.getByRole('button', { name: 'Đổi mật khẩu' }).click()]);
+    await goto(cp, `${home}/`);
+    await expectVisibleText(cp, 'Xã Bình An');
+    const w = await cp.evaluate(() => document.documentElement.scrollWidth);
+    check(w <= 390, `scrollWidth ${w} > 390`);
+    return await shot(cp, 'commune-home-390.png');
+  });
+  await commune.close();
 }
 
 async function main() {

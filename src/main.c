@@ -1,4 +1,4 @@
-/* main.c: the command line: serve, init, user, backup, restore, audit */
+/* main.c: the command line: serve, init, user, backup, restore, audit, calendar */
 #include "app/app.h"
 #include "app/cli_calendar.h"
 #include "audit/audit.h"
@@ -8,6 +8,7 @@
 #include "http/server.h"
 #include "news/news.h"
 #include "news/news_pages.h"
+#include "onestop/onestop.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -35,7 +36,8 @@ static const char usage_main[] =
 	"  migrate-to URL copy the SQLite database into an empty PostgreSQL database\n"
 	"  audit verify   check the hash chain of the audit log\n"
 	"  routes         list what the server serves: method, path, permission\n"
-	"  calendar lunar|show|due   lunar dates, working days, appointment dates\n"
+	"  calendar lunar|show|due|import|hours   lunar dates, working days, appointment\n"
+	"                 dates; import the official yearly schedule; a unit's working hours\n"
 	"\n"
 	"common options (also settings of the --config INI file):\n"
 	"  --config FILE  read settings from FILE first\n"
@@ -213,6 +215,15 @@ static void prepare_database(struct cli *cli, struct db *db)
 			if (news_demo_load(c, 1, dir, now) != STATUS_OK)
 				die("cannot load the demo content from '%s'", dir);
 			log_info("demo content loaded from '%s'", dir);
+		}
+		if (onestop_count(c, 1, &count) != STATUS_OK)
+			die("cannot read the procedures");
+		if (count == 0) {
+			char path[700];
+			snprintf(path, sizeof path, "%s/data/demo/procedures.json", cli->cfg.share_dir);
+			if (onestop_demo_load(c, 1, path, now) != STATUS_OK)
+				die("cannot load the demo procedures from '%s'", path);
+			log_info("demo procedures loaded from '%s'", path);
 		}
 	}
 	db_release(c);

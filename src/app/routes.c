@@ -4,6 +4,7 @@
 #include "admin/admin_pages.h"
 #include "base/log.h"
 #include "news/news_pages.h"
+#include "onestop/onestop_pages.h"
 #include "province/province_pages.h"
 
 #include <string.h>
@@ -30,6 +31,8 @@ const struct route routes[] = {
 	{ GET,  "/tep/{}",                                  news_page_file,          PERM_PUBLIC,     false, false, false },
 	{ GET,  "/static/{}",                               statics_serve,           PERM_PUBLIC,     false, false, false },
 	{ GET,  "/ngon-ngu/{}",                             app_language,            PERM_PUBLIC,     false, false, false },
+	{ GET,  "/thu-tuc",                                 onestop_page_list,       PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/thu-tuc/{}",                              onestop_page_show,       PERM_PUBLIC,     false, false, true  },
 
 	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true,  false },
 	{ POST, "/quan-tri/dang-nhap",                      admin_login,             PERM_PUBLIC,     true,  false, false },
@@ -63,6 +66,16 @@ const struct route routes[] = {
 	{ GET,  "/quan-tri/chuyen-muc",                     news_admin_categories,   PERM_CATEGORIES, false, false, false },
 	{ POST, "/quan-tri/chuyen-muc",                     news_admin_category_save, PERM_CATEGORIES, true, false, false },
 	{ POST, "/quan-tri/chuyen-muc/{}",                  news_admin_category_save, PERM_CATEGORIES, true, false, false },
+
+	{ GET,  "/quan-tri/thu-tuc",                        onestop_admin_list,      PERM_PROCEDURES, false, false, false },
+	{ GET,  "/quan-tri/thu-tuc/moi",                    onestop_admin_new,       PERM_PROCEDURES, false, false, false },
+	{ POST, "/quan-tri/thu-tuc",                        onestop_admin_create,    PERM_PROCEDURES, true,  false, false },
+	{ GET,  "/quan-tri/thu-tuc/{}",                     onestop_admin_edit,      PERM_PROCEDURES, false, false, false },
+	{ POST, "/quan-tri/thu-tuc/{}",                     onestop_admin_save,      PERM_PROCEDURES, true,  false, false },
+	{ POST, "/quan-tri/thu-tuc/{}/ngung-ap-dung",       onestop_admin_deactivate, PERM_PROCEDURES, true, false, false },
+	{ POST, "/quan-tri/thu-tuc/{}/ap-dung-lai",         onestop_admin_activate,  PERM_PROCEDURES, true,  false, false },
+	{ GET,  "/quan-tri/thu-tuc/{}/phien-ban",           onestop_admin_versions,  PERM_PROCEDURES, false, false, false },
+	{ GET,  "/quan-tri/thu-tuc/{}/phien-ban/{}",        onestop_admin_version,   PERM_PROCEDURES, false, false, false },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

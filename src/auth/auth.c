@@ -16,7 +16,8 @@ struct role_def {
 static const struct role_def roles[] = {
 	{ "admin", "Quản trị viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true,
-	    [PERM_CATEGORIES] = true, [PERM_USERS] = true, [PERM_AUDIT] = true } },
+	    [PERM_CATEGORIES] = true, [PERM_USERS] = true, [PERM_AUDIT] = true,
+	    [PERM_PROCEDURES] = true } },
 	{ "editor", "Biên tập viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true } },
 	/* Province accounts belong to the unit made by `phuong init` (the province office's
@@ -61,6 +62,7 @@ const char *auth_permission_name(enum permission p)
 		[PERM_PUBLIC] = "public", [PERM_STAFF] = "staff", [PERM_NEWS_EDIT] = "news_edit",
 		[PERM_CATEGORIES] = "categories", [PERM_USERS] = "users", [PERM_AUDIT] = "audit",
 		[PERM_PROVINCE_UNITS] = "province_units", [PERM_PROVINCE_VIEW] = "province_view",
+		[PERM_PROCEDURES] = "procedures",
 	};
 	return p > PERM_UNSET && p < PERM_COUNT && names[p] != NULL ? names[p] : "";
 }

@@ -23,6 +23,7 @@ enum permission {
 	PERM_AUDIT,       /* read the audit log */
 	PERM_PROVINCE_UNITS, /* province: create units, their host names and first admin */
 	PERM_PROVINCE_VIEW,  /* province: see every unit's figures side by side */
+	PERM_PROCEDURES,  /* manage the catalogue of administrative procedures */
 	PERM_COUNT
 };
 

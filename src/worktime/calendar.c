@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void calendar_settings_default(struct calendar_settings *s)
 {
@@ -69,8 +70,10 @@ void calendar_init(struct calendar *cal, const struct calendar_settings *s)
 
 void calendar_release(struct calendar *cal)
 {
-	for (size_t i = 0; i < cal->count; i++)
+	for (size_t i = 0; i < cal->count; i++) {
 		free(cal->entries[i].name);
+		free(cal->entries[i].source);
+	}
 	free(cal->entries);
 	cal->entries = NULL;
 	cal->count = cal->capacity = 0;
@@ -104,10 +107,26 @@ static bool name_valid(const char *name)
 	return n > 0 && n <= CALENDAR_NAME_MAX && utf8_valid(name, n) && !utf8_has_controls(name, n);
 }
 
+/* A source is optional: NULL and "" mean none. */
+static bool source_valid(const char *source)
+{
+	if (source == NULL)
+		return true;
+	size_t n = strlen(source);
+	return n <= CALENDAR_SOURCE_MAX && utf8_valid(source, n) && !utf8_has_controls(source, n);
+}
+
 enum status calendar_add_entry(struct calendar *cal, int year, int month, int day,
 			       enum calendar_entry_kind kind, const char *name)
 {
-	if (!clock_valid_date(year, month, day) || !name_valid(name) ||
+	return calendar_add_entry_source(cal, year, month, day, kind, name, NULL);
+}
+
+enum status calendar_add_entry_source(struct calendar *cal, int year, int month, int day,
+				      enum calendar_entry_kind kind, const char *name,
+				      const char *source)
+{
+	if (!clock_valid_date(year, month, day) || !name_valid(name) || !source_valid(source) ||
 	    (kind != CALENDAR_ENTRY_DAY_OFF && kind != CALENDAR_ENTRY_WORKDAY))
 		return STATUS_INVALID;
 	int key = date_key(year, month, day);
@@ -127,11 +146,15 @@ enum status calendar_add_entry(struct calendar *cal, int year, int month, int da
 		cal->entries = grown;
 		cal->capacity = cap;
 	}
-	char *copy = strdup(name);
-	if (copy == NULL)
+	char *name_copy = strdup(name);
+	char *source_copy = source != NULL && source[0] != '\0' ? strdup(source) : NULL;
+	if (name_copy == NULL || (source_copy == NULL && source != NULL && source[0] != '\0')) {
+		free(name_copy);
+		free(source_copy);
 		return STATUS_INTERNAL;
+	}
 	memmove(&cal->entries[at + 1], &cal->entries[at], (cal->count - at) * sizeof *cal->entries);
-	cal->entries[at] = (struct calendar_entry){ year, month, day, kind, copy };
+	cal->entries[at] = (struct calendar_entry){ year, month, day, kind, name_copy, source_copy };
 	cal->count++;
 	return STATUS_OK;
 }
@@ -317,6 +340,173 @@ enum calendar_day_kind calendar_day_kind(const struct calendar *cal, int year, i
 	return (enum calendar_day_kind)y.kind[d];
 }
 
+/* ---- Tết in a schedule; hours and weekdays as text ---- */
+
+bool calendar_lunar_new_year(int year, int *month, int *day)
+{
+	struct lunar_date tet = { .year = year, .month = 1, .day = 1 };
+	int gy;
+	return lunar_to_solar(&tet, &gy, month, day) && gy == year;
+}
+
+bool calendar_year_has_tet(const struct calendar *cal, int year)
+{
+	int month, day;
+	if (!calendar_lunar_new_year(year, &month, &day))
+		return false;
+	int64_t tet = clock_days_from_civil(year, month, day);
+	for (size_t i = entry_lower_bound(cal, date_key(year, 1, 1));
+	     i < cal->count && cal->entries[i].year == year; i++) {
+		const struct calendar_entry *e = &cal->entries[i];
+		int64_t d = clock_days_from_civil(e->year, e->month, e->day) - tet;
+		if (e->kind == CALENDAR_ENTRY_DAY_OFF && d >= -CALENDAR_TET_WINDOW_DAYS &&
+		    d <= CALENDAR_TET_WINDOW_DAYS)
+			return true;
+	}
+	return false;
+}
+
+/* Reads "H:MM" or "HH:MM" (00:00..24:00) at *p into minutes; moves *p past it. */
+static bool parse_clock_time(const char **p, int *minutes)
+{
+	const char *s = *p;
+	int hour = 0, digits = 0;
+	while (digits < 2 && s[digits] >= '0' && s[digits] <= '9')
+		hour = hour * 10 + (s[digits++] - '0');
+	if (digits == 0 || s[digits] != ':')
+		return false;
+	s += digits + 1;
+	if (s[0] < '0' || s[0] > '5' || s[1] < '0' || s[1] > '9')
+		return false;
+	int minute = (s[0] - '0') * 10 + (s[1] - '0');
+	if (hour > 24 || (hour == 24 && minute != 0))
+		return false;
+	*minutes = hour * 60 + minute;
+	*p = s + 2;
+	return true;
+}
+
+/* Reads a period "HH:MM-HH:MM" (spaces around the parts allowed) with start < end. */
+static bool parse_period(const char **p, int *start, int *end)
+{
+	const char *s = *p;
+	while (*s == ' ')
+		s++;
+	if (!parse_clock_time(&s, start))
+		return false;
+	while (*s == ' ')
+		s++;
+	if (*s++ != '-')
+		return false;
+	while (*s == ' ')
+		s++;
+	if (!parse_clock_time(&s, end) || *start >= *end)
+		return false;
+	while (*s == ' ')
+		s++;
+	*p = s;
+	return true;
+}
+
+bool calendar_parse_hours(const char *text, struct calendar_settings *s)
+{
+	if (text == NULL)
+		return false;
+	struct calendar_settings next = *s;
+	const char *p = text;
+	if (!parse_period(&p, &next.morning_start, &next.morning_end) || *p++ != ',' ||
+	    !parse_period(&p, &next.afternoon_start, &next.afternoon_end) || *p != '\0' ||
+	    next.morning_end > next.afternoon_start)
+		return false;
+	*s = next;
+	return true;
+}
+
+void calendar_format_hours(const struct calendar_settings *s, char *out, size_t n)
+{
+	snprintf(out, n, "%02d:%02d-%02d:%02d,%02d:%02d-%02d:%02d", s->morning_start / 60,
+		 s->morning_start % 60, s->morning_end / 60, s->morning_end % 60,
+		 s->afternoon_start / 60, s->afternoon_start % 60, s->afternoon_end / 60,
+		 s->afternoon_end % 60);
+}
+
+/* Day names in the order of the week as the office reads it, Monday first; the weekday
+ * number (0 = Sunday) of position i is (i + 1) % 7. */
+static const char weekday_names[7][4] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+/* Reads a day name at *p (any case) into its Monday-first position; moves *p past it. */
+static bool parse_weekday_name(const char **p, int *position)
+{
+	for (int i = 0; i < 7; i++) {
+		if (strncasecmp(*p, weekday_names[i], 3) == 0) {
+			*position = i;
+			*p += 3;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool calendar_parse_weekdays(const char *text, unsigned *mask)
+{
+	if (text == NULL)
+		return false;
+	unsigned result = 0;
+	const char *p = text;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		int first, last;
+		if (!parse_weekday_name(&p, &first))
+			return false;
+		last = first;
+		while (*p == ' ')
+			p++;
+		if (*p == '-') {
+			p++;
+			while (*p == ' ')
+				p++;
+			if (!parse_weekday_name(&p, &last) || last < first)
+				return false;
+			while (*p == ' ')
+				p++;
+		}
+		for (int i = first; i <= last; i++)
+			result |= 1u << ((i + 1) % 7);
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			return false;
+	}
+	*mask = result;
+	return true;
+}
+
+void calendar_format_weekdays(unsigned mask, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	size_t used = 0;
+	for (int i = 0; i < 7;) {
+		if (!(mask & (1u << ((i + 1) % 7)))) {
+			i++;
+			continue;
+		}
+		int j = i; /* the run of worked days i..j, Monday first */
+		while (j + 1 < 7 && (mask & (1u << ((j + 2) % 7))))
+			j++;
+		const char *comma = used > 0 ? "," : "";
+		int w = j > i ? snprintf(out + used, n - used, "%s%s-%s", comma, weekday_names[i],
+					 weekday_names[j])
+			      : snprintf(out + used, n - used, "%s%s", comma, weekday_names[i]);
+		if (w < 0 || (size_t)w >= n - used)
+			return; /* truncated: out holds what fitted */
+		used += (size_t)w;
+		i = j + 1;
+	}
+}
+
 /* ---- TSV schedules ---- */
 
 /* Removes the entry on a date, if any. */
@@ -329,6 +519,7 @@ static void remove_entry(struct calendar *cal, int key)
 	if (date_key(e->year, e->month, e->day) != key)
 		return;
 	free(e->name);
+	free(e->source);
 	memmove(e, e + 1, (cal->count - at - 1) * sizeof *e);
 	cal->count--;
 }
@@ -417,6 +608,28 @@ static enum status parse_line(struct calendar *tmp, const struct calendar *cal, 
 	char name_copy[CALENDAR_NAME_MAX + 1];
 	memcpy(name_copy, name, name_len);
 	name_copy[name_len] = '\0';
+	const char *source = tab2 ? tab2 + 1 : NULL;
+	size_t source_len = tab2 ? len - (size_t)(source - line) : 0;
+	while (source_len > 0 && source[source_len - 1] == ' ')
+		source_len--;
+	while (source_len > 0 && source[0] == ' ') {
+		source++;
+		source_len--;
+	}
+	if (source_len > CALENDAR_SOURCE_MAX) {
+		set_error(err, errlen, "dòng %zu: nguồn của ngày %s dài quá %d byte", lineno, date,
+			  CALENDAR_SOURCE_MAX);
+		return STATUS_INVALID;
+	}
+	if (utf8_has_controls(source, source_len)) {
+		set_error(err, errlen, "dòng %zu: nguồn của ngày %s có ký tự điều khiển", lineno,
+			  date);
+		return STATUS_INVALID;
+	}
+	char source_copy[CALENDAR_SOURCE_MAX + 1];
+	if (source_len > 0)
+		memcpy(source_copy, source, source_len);
+	source_copy[source_len] = '\0';
 	size_t at = entry_lower_bound(cal, date_key(y, m, d));
 	if (at < cal->count && cal->entries[at].year == y && cal->entries[at].month == m &&
 	    cal->entries[at].day == d) {
@@ -424,7 +637,7 @@ static enum status parse_line(struct calendar *tmp, const struct calendar *cal, 
 			  cal->entries[at].name);
 		return STATUS_CONFLICT;
 	}
-	enum status st = calendar_add_entry(tmp, y, m, d, kind, name_copy);
+	enum status st = calendar_add_entry_source(tmp, y, m, d, kind, name_copy, source_copy);
 	if (st == STATUS_CONFLICT)
 		set_error(err, errlen, "dòng %zu: ngày %s có hai lần trong tệp", lineno, date);
 	else if (st == STATUS_TOO_LARGE)
@@ -482,7 +695,8 @@ enum status calendar_parse_tsv(struct calendar *cal, const char *text, size_t le
 	size_t added = 0;
 	for (; st == STATUS_OK && added < tmp.count; added++) {
 		const struct calendar_entry *e = &tmp.entries[added];
-		st = calendar_add_entry(cal, e->year, e->month, e->day, e->kind, e->name);
+		st = calendar_add_entry_source(cal, e->year, e->month, e->day, e->kind, e->name,
+					       e->source);
 	}
 	if (st != STATUS_OK && added > 0) { /* out of memory while merging: undo */
 		for (size_t i = 0; i + 1 < added; i++) {

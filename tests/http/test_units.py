@@ -16,6 +16,7 @@ PASSWORDS = {"tinh": "Quản trị cấp tỉnh 2025 #1", "theodoi": "Theo dõi 
              "quantri-b": "Quản trị xã Bình An #2"}
 SECRET_TITLE = "Bản nháp mật của Phường 9 chưa đăng"
 SECRET_BODY = "Nội dung nội bộ của phường: không đơn vị nào khác được đọc."
+SECRET_PROCEDURE = "Thủ tục riêng của Phường 9 không đơn vị nào khác có"
 
 # The kind of each {} segment of each route with parameters. A route missing here fails
 # test_every_route_keeps_units_apart: tell the walk what its parameters are.
@@ -41,6 +42,12 @@ PARAMS = {
     "/quan-tri/bai-viet/{}/anh/{}/xoa": ["article", "photo"],
     "/quan-tri/chuyen-muc/{}": ["category"],
     "/quan-tri/tinh/don-vi/{}": ["unit"],
+    "/thu-tuc/{}": ["procedure"],
+    "/quan-tri/thu-tuc/{}": ["procedure"],
+    "/quan-tri/thu-tuc/{}/ngung-ap-dung": ["procedure"],
+    "/quan-tri/thu-tuc/{}/ap-dung-lai": ["procedure"],
+    "/quan-tri/thu-tuc/{}/phien-ban": ["procedure"],
+    "/quan-tri/thu-tuc/{}/phien-ban/{}": ["procedure", "procedure_version"],
 }
 # Kinds that name no unit's data: the page must only not show the other unit's.
 UNBOUND = {"day", "static", "lang"}
@@ -51,7 +58,9 @@ FORM = {"title": "Sửa trộm", "body": "Sửa trộm.", "author": "X", "action
         "role": "admin", "is_active": "1", "hosts": "trom.test", "code": "TROM",
         "username": "ke-trom", "display_name": "Kẻ trộm", "password": "mật khẩu kẻ trộm 123",
         "admin": "ke-trom", "caption": "Ảnh trộm", "current_password": "x",
-        "password_again": "mật khẩu kẻ trộm 123"}
+        "password_again": "mật khẩu kẻ trộm 123", "field": "Trộm", "legal_basis": "Trộm.",
+        "documents": "Giấy tờ trộm | 1", "legal_kind": "working_days", "legal_amount": "3",
+        "fee_amount": "0", "result": "Trộm.", "online_level": "mot_phan", "office": "Trộm"}
 
 
 def routes():
@@ -139,6 +148,19 @@ def units(module_server):
     assert imgs, "no /tep/ picture on the edit page"
     file_hash = imgs[0].split("/")[2].split("?")[0]
 
+    # A procedure of unit 1 that only unit 1 has, with a second version.
+    a_admin = s.client(login="admin")
+    token = a_admin.csrf_from("/quan-tri/thu-tuc/moi", "/quan-tri/thu-tuc")
+    procedure = {"csrf": token, "code": "thu-tuc-rieng-phuong-9", "name": SECRET_PROCEDURE,
+                 "field": "Hộ tịch", "documents": "Tờ khai | 1", "legal_kind": "working_days",
+                 "legal_amount": "3", "fee_amount": "0", "result": "Giấy xác nhận.",
+                 "online_level": "mot_phan", "office": "Ủy ban nhân dân Phường 9",
+                 "legal_basis": "Luật Hộ tịch 2014."}
+    assert a_admin.post("/quan-tri/thu-tuc", procedure).status_code == 303
+    token = a_admin.csrf_from("/quan-tri/thu-tuc/thu-tuc-rieng-phuong-9", "/thu-tuc-rieng-phuong-9")
+    assert a_admin.post("/quan-tri/thu-tuc/thu-tuc-rieng-phuong-9",
+                        dict(procedure, csrf=token, legal_amount="2")).status_code == 303
+
     # A published article of unit 1 and its public path.
     r, home = Client(s).page("/")
     a_path = next(h for h in home.xpath("//a/@href") if re.match(r"^/bai-viet/\d+-", h))
@@ -150,6 +172,7 @@ def units(module_server):
         "day": "2015-07-07", "file": file_hash, "static": "site.css", "lang": "en",
         "user": editor_id, "article": secret, "revision": 1, "photo": photo,
         "category": category_id, "unit": 1,
+        "procedure": "thu-tuc-rieng-phuong-9", "procedure_version": 2,
     }
     return {"server": s, "province": province, "b_admin": b_admin, "b_article": b_article,
             "secret": secret, "values": values}
@@ -157,7 +180,7 @@ def units(module_server):
 
 def markers():
     """Text of unit 1 that must never show on unit 2's pages."""
-    return (SECRET_TITLE, SECRET_BODY, "Ảnh mật", SAMPLE_TITLE)
+    return (SECRET_TITLE, SECRET_BODY, "Ảnh mật", SAMPLE_TITLE, SECRET_PROCEDURE)
 
 
 def test_new_unit_serves_its_own_site(units):

@@ -279,6 +279,162 @@ static void tsv_errors(void **state)
 	calendar_release(&cal);
 }
 
+/* The TSV's third column is kept as the entry's source; a line without one has none. */
+static void tsv_sources(void **state)
+{
+	(void)state;
+	struct calendar cal;
+	char err[300];
+	official_2026(&cal);
+	assert_string_equal(cal.entries[0].source, "12729/VPCP-KGVX"); /* 2026-01-01 */
+	calendar_release(&cal);
+	calendar_init(&cal, NULL);
+	static const char two_columns[] = "date\tname\tsource\n2026-01-01\tTết Dương lịch\n"
+					  "2026-04-30\tNgày Chiến thắng\t  \n"
+					  "2026-05-01\tQuốc tế Lao động\t Thông báo 1 \n";
+	assert_int_equal(calendar_parse_tsv(&cal, two_columns, strlen(two_columns),
+					    CALENDAR_ENTRY_DAY_OFF, err, sizeof err),
+			 STATUS_OK);
+	assert_null(cal.entries[0].source);
+	assert_null(cal.entries[1].source); /* spaces only: none */
+	assert_string_equal(cal.entries[2].source, "Thông báo 1");
+	static const char control[] = "date\tname\tsource\n2026-09-02\tQuốc khánh\tx\x01y\n";
+	assert_int_equal(calendar_parse_tsv(&cal, control, strlen(control), CALENDAR_ENTRY_DAY_OFF,
+					    err, sizeof err),
+			 STATUS_INVALID);
+	assert_string_equal(err, "dòng 2: nguồn của ngày 2026-09-02 có ký tự điều khiển");
+	char longer[CALENDAR_SOURCE_MAX + 2];
+	memset(longer, 'a', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	assert_int_equal(calendar_add_entry_source(&cal, 2026, 9, 2, CALENDAR_ENTRY_DAY_OFF, "Quốc khánh",
+						   longer),
+			 STATUS_INVALID);
+	longer[CALENDAR_SOURCE_MAX] = '\0';
+	assert_int_equal(calendar_add_entry_source(&cal, 2026, 9, 2, CALENDAR_ENTRY_DAY_OFF, "Quốc khánh",
+						   longer),
+			 STATUS_OK);
+	assert_int_equal(cal.count, 4);
+	calendar_release(&cal);
+}
+
+/* Tết dates from lunar-dates.tsv (shared/domain); the check that keeps a year whose
+ * schedule is only the statutory days (holidays-vn.tsv's 2027) from becoming official. */
+static void tet_in_schedule(void **state)
+{
+	(void)state;
+	int m, d;
+	assert_true(calendar_lunar_new_year(2026, &m, &d));
+	assert_int_equal(m * 100 + d, 217);
+	assert_true(calendar_lunar_new_year(2027, &m, &d));
+	assert_int_equal(m * 100 + d, 206);
+	assert_true(calendar_lunar_new_year(2030, &m, &d)); /* 3/2 in China, 2/2 in Vietnam */
+	assert_int_equal(m * 100 + d, 202);
+	assert_false(calendar_lunar_new_year(2200, &m, &d));
+
+	struct calendar cal;
+	official_2026(&cal);
+	assert_true(calendar_year_has_tet(&cal, 2026));
+	assert_false(calendar_year_has_tet(&cal, 2025)); /* no entries at all */
+	calendar_release(&cal);
+
+	/* 2027 as holidays-vn.tsv has it: the statutory days, no Tết. */
+	calendar_init(&cal, NULL);
+	static const int statutory_2027[][2] = { { 1, 1 }, { 4, 16 }, { 4, 30 }, { 5, 1 }, { 9, 2 } };
+	for (size_t i = 0; i < sizeof statutory_2027 / sizeof statutory_2027[0]; i++)
+		assert_int_equal(calendar_add_entry(&cal, 2027, statutory_2027[i][0],
+						    statutory_2027[i][1], CALENDAR_ENTRY_DAY_OFF, "Lễ"),
+				 STATUS_OK);
+	assert_false(calendar_year_has_tet(&cal, 2027));
+	/* A worked day near Tết is not a day off; 8 days before mùng 1 (Friday 29/1) is
+	 * outside the window, 7 days after (Saturday 13/2) inside. */
+	assert_int_equal(calendar_add_entry(&cal, 2027, 2, 6, CALENDAR_ENTRY_WORKDAY, "Làm"),
+			 STATUS_OK);
+	assert_int_equal(calendar_add_entry(&cal, 2027, 1, 29, CALENDAR_ENTRY_DAY_OFF, "Nghỉ"),
+			 STATUS_OK);
+	assert_false(calendar_year_has_tet(&cal, 2027));
+	assert_int_equal(calendar_add_entry(&cal, 2027, 2, 13, CALENDAR_ENTRY_DAY_OFF, "Tết"),
+			 STATUS_OK);
+	assert_true(calendar_year_has_tet(&cal, 2027));
+	calendar_release(&cal);
+}
+
+static void hours_as_text(void **state)
+{
+	(void)state;
+	struct calendar_settings s, before;
+	calendar_settings_default(&s);
+	char out[CALENDAR_HOURS_TEXT_MAX];
+	calendar_format_hours(&s, out, sizeof out);
+	assert_string_equal(out, "07:30-11:30,13:00-17:00");
+	assert_true(calendar_parse_hours("7:00-11:00, 13:30 - 17:30", &s));
+	assert_int_equal(s.morning_start, 420);
+	assert_int_equal(s.morning_end, 660);
+	assert_int_equal(s.afternoon_start, 810);
+	assert_int_equal(s.afternoon_end, 1050);
+	assert_int_equal(s.working_weekdays, 0x3e); /* untouched */
+	assert_int_equal(s.same_day_cutoff, 900);
+	calendar_format_hours(&s, out, sizeof out);
+	assert_string_equal(out, "07:00-11:00,13:30-17:30");
+	/* The morning may end when the afternoon starts; 24:00 is the latest end. */
+	assert_true(calendar_parse_hours("00:00-12:00,12:00-24:00", &s));
+	assert_int_equal(s.afternoon_end, 1440);
+	assert_true(calendar_settings_valid(&s));
+	before = s;
+	static const char *const bad[] = {
+		"", "07:30-11:30", "07:30-11:30,13:00-17:00,18:00-19:00", "11:30-07:30,13:00-17:00",
+		"07:30-07:30,13:00-17:00", "07:30-12:00,11:00-17:00", "07:30-11:30,13:00-24:30",
+		"25:00-26:00,13:00-17:00", "07:60-11:30,13:00-17:00", "7h30-11h30,13h-17h",
+		"07:30-11:30,13:00-17:00x", "07:30-11:30;13:00-17:00", "-07:30-11:30,13:00-17:00",
+		"123:00-11:30,13:00-17:00", "07:3-11:30,13:00-17:00",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_false(calendar_parse_hours(bad[i], &s));
+		assert_memory_equal(&s, &before, sizeof s); /* left alone */
+	}
+	assert_false(calendar_parse_hours(NULL, &s));
+}
+
+static void weekdays_as_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		unsigned mask;
+		const char *canonical;
+	} good[] = {
+		{ "mon-fri", 0x3e, "mon-fri" },
+		{ "MON-Fri", 0x3e, "mon-fri" },
+		{ "mon-fri,sat", 0x7e, "mon-sat" },
+		{ "mon, tue,wed , thu,fri", 0x3e, "mon-fri" },
+		{ "sat-sun", 0x41, "sat-sun" },
+		{ "mon,wed,fri", 0x2a, "mon,wed,fri" },
+		{ "sun", 0x01, "sun" },
+		{ "mon,sun", 0x03, "mon,sun" },
+		{ "mon-sun", 0x7f, "mon-sun" },
+		{ "mon-tue,thu-fri", 0x36, "mon-tue,thu-fri" },
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		unsigned mask = 0;
+		char out[CALENDAR_HOURS_TEXT_MAX];
+		assert_true(calendar_parse_weekdays(good[i].text, &mask));
+		assert_int_equal(mask, good[i].mask);
+		calendar_format_weekdays(mask, out, sizeof out);
+		assert_string_equal(out, good[i].canonical);
+	}
+	static const char *const bad[] = { "", "fri-mon", "sun-mon", "mon-", "monday", "mon,,tue",
+					   "mon fri", "t2-t6", "mon-fri,", NULL };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		unsigned mask = 0x55;
+		assert_false(calendar_parse_weekdays(bad[i], &mask));
+		assert_int_equal(mask, 0x55);
+	}
+	char out[8];
+	calendar_format_weekdays(0, out, sizeof out);
+	assert_string_equal(out, "");
+	calendar_format_weekdays(0x2a, out, 8); /* "mon,wed,fri" does not fit: what fits */
+	assert_string_equal(out, "mon,wed");
+}
+
 /* One appointment case: a local receipt time, a rule, the expected local appointment. */
 enum rule { DAYS, HOURS, SAME_DAY };
 
@@ -492,6 +648,10 @@ int main(void)
 		cmocka_unit_test(computed_2027_and_2023),
 		cmocka_unit_test(official_schedule_overrides),
 		cmocka_unit_test(tsv_errors),
+		cmocka_unit_test(tsv_sources),
+		cmocka_unit_test(tet_in_schedule),
+		cmocka_unit_test(hours_as_text),
+		cmocka_unit_test(weekdays_as_text),
 		cmocka_unit_test(working_days),
 		cmocka_unit_test(same_day_rule),
 		cmocka_unit_test(working_hours),

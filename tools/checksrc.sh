@@ -34,12 +34,12 @@ report "database library call outside src/store/" < <(sources_except '^src/store
 report "SQL outside src/store/ and *_store.c" < <(sources_except '^src/store/|^src/[^/]+/[^/]+_store\.c$' \
 	| xargs -r grep -HnE '\b(db_prepare|db_prepare_literal|db_prepare_each|db_prepare_literal_each|db_exec_script)[[:space:]]*\(')
 
-# 4. Nothing points up: base, http, html and json never include a domain folder
-#    (html may use text, for folding and slugs).
-domains='news|auth|audit|upload|app|store|text|worktime'
-for folder in base http html json; do
-	pattern=$domains
-	[ "$folder" = html ] && pattern=${domains//|text/}
+# 4. Nothing points up: the low modules (base, http, html, json, qr, mail) never include
+#    a part or a middle module (html may use text, for folding and slugs).
+domains='news|onestop|province|admin|auth|audit|upload|app|store|text|worktime|qr|mail'
+for folder in base http html json qr mail; do
+	pattern=${domains//|$folder/}
+	[ "$folder" = html ] && pattern=${pattern//|text/}
 	[ -d "src/$folder" ] || continue
 	report "src/$folder may not include a domain folder" < <(find "src/$folder" -name '*.[ch]' \
 		| sort | xargs -r grep -HnE "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"($pattern)/")

@@ -95,6 +95,18 @@ enum status admin_dashboard(struct request *r)
 	return STATUS_OK;
 }
 
+/* The roles a unit's admin may give, as options with `selected` on the user's own. */
+static json_t *role_options(const char *selected)
+{
+	static const char *const unit_roles[] = { "editor", "admin", "clerk", "specialist", "leader" };
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof unit_roles / sizeof unit_roles[0]; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", unit_roles[i],
+			"label", auth_role_label(unit_roles[i]),
+			"selected", selected != NULL && strcmp(selected, unit_roles[i]) == 0));
+	return arr;
+}
+
 static enum status show_users(struct request *r, const char *error, const char *notice)
 {
 	json_t *users;
@@ -104,8 +116,8 @@ static enum status show_users(struct request *r, const char *error, const char *
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u) {
-		json_object_set_new(u, "is_admin", json_boolean(strcmp(json_string_value(
-			json_object_get(u, "role")), "admin") == 0));
+		json_object_set_new(u, "role_options", role_options(json_string_value(
+			json_object_get(u, "role"))));
 		json_object_set_new(u, "is_province", json_boolean(!auth_role_is_unit(
 			json_string_value(json_object_get(u, "role")))));
 		json_object_set_new(u, "is_self", json_boolean(json_integer_value(
@@ -113,8 +125,9 @@ static enum status show_users(struct request *r, const char *error, const char *
 	}
 	if (error != NULL)
 		r->status = 422;
-	request_view(r, "admin/users", json_pack("{s:s, s:o, s:s?, s:s?}", "page_title",
-		"Tài khoản cán bộ", "users", users, "error", error, "notice", notice));
+	request_view(r, "admin/users", json_pack("{s:s, s:o, s:o, s:s?, s:s?}", "page_title",
+		"Tài khoản cán bộ", "users", users, "new_role_options", role_options("editor"),
+		"error", error, "notice", notice));
 	return STATUS_OK;
 }
 

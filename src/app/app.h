@@ -45,6 +45,9 @@ const struct route *route_match(enum route_method method, char *path,
  * is a POST with CSRF, no two routes take the same method and pattern. Logs and
  * returns false on the first fault. */
 bool routes_check(void);
+/* Whether the handler of route counts working time (the one-stop dossiers): the dispatcher
+ * then gives it the unit's calendar in r->calendar. */
+bool route_needs_calendar(const struct route *route);
 
 struct static_file {
 	const char *name, *content_type, *etag;

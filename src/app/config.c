@@ -88,6 +88,14 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return copy(cfg->unit_name, sizeof cfg->unit_name, value);
 	if (strcmp(name, "base_url") == 0)
 		return copy(cfg->base_url, sizeof cfg->base_url, value);
+	if (strcmp(name, "smtp_url") == 0)
+		return copy(cfg->smtp_url, sizeof cfg->smtp_url, value);
+	if (strcmp(name, "mail_from") == 0)
+		return copy(cfg->mail_from, sizeof cfg->mail_from, value);
+	if (strcmp(name, "smtp_user") == 0)
+		return copy(cfg->smtp_user, sizeof cfg->smtp_user, value);
+	if (strcmp(name, "smtp_password") == 0)
+		return copy(cfg->smtp_password, sizeof cfg->smtp_password, value);
 	if (strcmp(name, "threads") == 0)
 		return parse_int(value, 1, 256, &cfg->threads);
 	if (strcmp(name, "pool") == 0)

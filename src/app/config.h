@@ -20,6 +20,10 @@ struct config {
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */
+	char smtp_url[300];    /* "smtp://127.0.0.1:25", "smtps://mail.example.vn"; empty: no mail */
+	char mail_from[254];   /* sender address of notifications */
+	char smtp_user[200];   /* empty: no SMTP authentication */
+	char smtp_password[200];
 };
 
 /* Defaults for everything. */

@@ -2,6 +2,7 @@
 #include "app/app.h"
 
 #include "admin/admin_pages.h"
+#include "app/calendar_store.h"
 #include "app/page_cache.h"
 #include "auth/auth.h"
 #include "base/arena.h"
@@ -14,6 +15,7 @@
 #include "store/store.h"
 #include "worktime/clock.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -163,7 +165,7 @@ static json_t *layout_model(struct request *r, struct app *app)
 		"is_english", strcmp(r->lang, "en") == 0, "lang", r->lang, "year", now.year,
 		"path", r->path, "lang_next", http_url_encode(r->arena, r->path));
 	if (r->user != NULL)
-		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 			"name", r->user->display_name, "username", r->user->username,
 			"can_news", auth_allows(r->user, PERM_NEWS_EDIT),
 			"can_categories", auth_allows(r->user, PERM_CATEGORIES),
@@ -171,7 +173,10 @@ static json_t *layout_model(struct request *r, struct app *app)
 			"can_audit", auth_allows(r->user, PERM_AUDIT),
 			"can_province_units", auth_allows(r->user, PERM_PROVINCE_UNITS),
 			"can_province_view", auth_allows(r->user, PERM_PROVINCE_VIEW),
-			"can_procedures", auth_allows(r->user, PERM_PROCEDURES)));
+			"can_procedures", auth_allows(r->user, PERM_PROCEDURES),
+			"can_dossiers", auth_allows(r->user, PERM_DOSSIER_INTAKE) ||
+				auth_allows(r->user, PERM_DOSSIER_PROCESS) ||
+				auth_allows(r->user, PERM_DOSSIER_SIGN)));
 	return layout;
 }
 
@@ -238,6 +243,84 @@ static bool serve_cached(struct request *r, struct app *app, struct cache_ticket
 	return false;
 }
 
+/* The units' working-time calendars, shared by the threads: each is loaded from the
+ * database (calendar_store_load) at most every CALENDAR_CACHE_SECONDS, so an imported
+ * schedule or new working hours count within a minute on every node. A request gets a
+ * copy in its arena, so a reload never frees what a handler reads. Beyond
+ * CALENDAR_CACHE_UNITS units the oldest slot is reused. */
+enum { CALENDAR_CACHE_UNITS = 64, CALENDAR_CACHE_SECONDS = 60 };
+
+static struct {
+	int64_t unit_id, loaded_at;
+	struct calendar cal;
+	bool used;
+} calendar_cache[CALENDAR_CACHE_UNITS];
+static pthread_mutex_t calendar_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A copy of cal in the arena (entry names copied; sources left out: counting time never
+ * reads them). NULL when the arena is full. */
+static struct calendar *calendar_copy(struct arena *a, const struct calendar *cal)
+{
+	struct calendar *out = arena_zalloc(a, sizeof *out);
+	if (out == NULL)
+		return NULL;
+	out->settings = cal->settings;
+	out->count = out->capacity = cal->count;
+	if (cal->count == 0)
+		return out;
+	out->entries = arena_alloc(a, cal->count * sizeof *out->entries);
+	if (out->entries == NULL)
+		return NULL;
+	for (size_t i = 0; i < cal->count; i++) {
+		out->entries[i] = cal->entries[i];
+		out->entries[i].source = NULL;
+		if (cal->entries[i].name != NULL &&
+		    (out->entries[i].name = arena_strdup(a, cal->entries[i].name)) == NULL)
+			return NULL;
+	}
+	return out;
+}
+
+/* The unit's calendar for r, from the cache or the database. */
+static enum status unit_calendar(struct request *r)
+{
+	pthread_mutex_lock(&calendar_cache_lock);
+	size_t slot = 0;
+	bool found = false;
+	for (size_t i = 0; i < CALENDAR_CACHE_UNITS; i++) {
+		if (calendar_cache[i].used && calendar_cache[i].unit_id == r->unit_id) {
+			slot = i;
+			found = true;
+			break;
+		}
+		if (!calendar_cache[i].used ||
+		    (calendar_cache[slot].used &&
+		     calendar_cache[i].loaded_at < calendar_cache[slot].loaded_at))
+			slot = i;
+	}
+	enum status st = STATUS_OK;
+	if (!found || r->now - calendar_cache[slot].loaded_at >= CALENDAR_CACHE_SECONDS ||
+	    r->now < calendar_cache[slot].loaded_at) {
+		struct calendar fresh;
+		st = calendar_store_load(r->db, r->unit_id, &fresh);
+		if (st == STATUS_OK) {
+			if (calendar_cache[slot].used)
+				calendar_release(&calendar_cache[slot].cal);
+			calendar_cache[slot].cal = fresh;
+			calendar_cache[slot].unit_id = r->unit_id;
+			calendar_cache[slot].loaded_at = r->now;
+			calendar_cache[slot].used = true;
+		}
+	}
+	if (st == STATUS_OK) {
+		r->calendar = calendar_copy(r->arena, &calendar_cache[slot].cal);
+		if (r->calendar == NULL)
+			st = STATUS_TOO_LARGE;
+	}
+	pthread_mutex_unlock(&calendar_cache_lock);
+	return st;
+}
+
 /* Runs the route for r with a database connection held. */
 static void run_route(struct request *r, struct app *app, const struct route *route,
 		      struct cache_ticket *ticket)
@@ -284,6 +367,11 @@ static void run_route(struct request *r, struct app *app, const struct route *ro
 	if (route->changes_state && !csrf_ok(r, app, r->csrf_token)) {
 		set_error(r, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
 				  "Vui lòng tải lại trang và thử lại.");
+		return;
+	}
+	if (route_needs_calendar(route) && (st = unit_calendar(r)) != STATUS_OK) {
+		log_error("cannot load the calendar of unit %lld", (long long)r->unit_id);
+		set_error(r, http_status_of(st), NULL);
 		return;
 	}
 	st = route->handler(r);

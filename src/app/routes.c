@@ -4,7 +4,9 @@
 #include "admin/admin_pages.h"
 #include "base/log.h"
 #include "news/news_pages.h"
+#include "onestop/dossier_pages.h"
 #include "onestop/onestop_pages.h"
+#include "onestop/receipt_pages.h"
 #include "province/province_pages.h"
 
 #include <string.h>
@@ -33,6 +35,10 @@ const struct route routes[] = {
 	{ GET,  "/ngon-ngu/{}",                             app_language,            PERM_PUBLIC,     false, false, false },
 	{ GET,  "/thu-tuc",                                 onestop_page_list,       PERM_PUBLIC,     false, false, true  },
 	{ GET,  "/thu-tuc/{}",                              onestop_page_show,       PERM_PUBLIC,     false, false, true  },
+	{ GET,  "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_form, PERM_PUBLIC,    false, true,  false },
+	{ POST, "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_submit, PERM_PUBLIC,  true,  false, false },
+	{ GET,  "/tra-cuu-ho-so",                           dossier_page_lookup,     PERM_PUBLIC,     false, false, false },
+	{ GET,  "/kiem-tra-bien-nhan",                      receipt_page_check,      PERM_PUBLIC,     false, false, false },
 
 	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true,  false },
 	{ POST, "/quan-tri/dang-nhap",                      admin_login,             PERM_PUBLIC,     true,  false, false },
@@ -76,6 +82,18 @@ const struct route routes[] = {
 	{ POST, "/quan-tri/thu-tuc/{}/ap-dung-lai",         onestop_admin_activate,  PERM_PROCEDURES, true,  false, false },
 	{ GET,  "/quan-tri/thu-tuc/{}/phien-ban",           onestop_admin_versions,  PERM_PROCEDURES, false, false, false },
 	{ GET,  "/quan-tri/thu-tuc/{}/phien-ban/{}",        onestop_admin_version,   PERM_PROCEDURES, false, false, false },
+
+	{ GET,  "/quan-tri/ho-so",                          dossier_admin_queue,     PERM_STAFF,      false, false, false },
+	{ GET,  "/quan-tri/ho-so/tiep-nhan",                dossier_admin_intake_form, PERM_DOSSIER_INTAKE, false, false, false },
+	{ POST, "/quan-tri/ho-so/tiep-nhan",                dossier_admin_intake,    PERM_DOSSIER_INTAKE, true, false, false },
+	{ GET,  "/quan-tri/ho-so/{}",                       dossier_admin_show,      PERM_STAFF,      false, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/bien-nhan",             dossier_admin_receipt,   PERM_DOSSIER_INTAKE, false, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/phieu-kiem-soat",       dossier_admin_control,   PERM_STAFF,      false, false, false },
+	{ POST, "/quan-tri/ho-so/{}/nhan-xu-ly",            dossier_admin_take,      PERM_DOSSIER_PROCESS, true, false, false },
+	{ POST, "/quan-tri/ho-so/{}/trinh-ky",              dossier_admin_submit,    PERM_DOSSIER_PROCESS, true, false, false },
+	{ POST, "/quan-tri/ho-so/{}/ky-duyet",              dossier_admin_sign,      PERM_DOSSIER_SIGN, true,  false, false },
+	{ POST, "/quan-tri/ho-so/{}/tra-ket-qua",           dossier_admin_return,    PERM_DOSSIER_INTAKE, true, false, false },
+	{ POST, "/quan-tri/ho-so/{}/rut-ho-so",             dossier_admin_withdraw,  PERM_DOSSIER_INTAKE, true, false, false },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
@@ -127,6 +145,12 @@ const struct route *route_match(enum route_method method, char *path, const char
 		return &routes[i];
 	}
 	return NULL;
+}
+
+bool route_needs_calendar(const struct route *route)
+{
+	return strncmp(route->pattern, "/quan-tri/ho-so", 15) == 0 ||
+	       strstr(route->pattern, "/nop-truc-tuyen") != NULL;
 }
 
 bool routes_check(void)

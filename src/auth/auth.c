@@ -20,6 +20,13 @@ static const struct role_def roles[] = {
 	    [PERM_PROCEDURES] = true } },
 	{ "editor", "Biên tập viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true } },
+	/* The one-stop shop: each step of a dossier belongs to one role. */
+	{ "clerk", "Cán bộ tiếp nhận và trả kết quả", false,
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_INTAKE] = true } },
+	{ "specialist", "Chuyên viên xử lý", false,
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_PROCESS] = true } },
+	{ "leader", "Lãnh đạo ký duyệt", false,
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_SIGN] = true } },
 	/* Province accounts belong to the unit made by `phuong init` (the province office's
 	 * own) and see other units only through the province pages. */
 	{ "province_admin", "Quản trị cấp tỉnh", true,
@@ -62,7 +69,8 @@ const char *auth_permission_name(enum permission p)
 		[PERM_PUBLIC] = "public", [PERM_STAFF] = "staff", [PERM_NEWS_EDIT] = "news_edit",
 		[PERM_CATEGORIES] = "categories", [PERM_USERS] = "users", [PERM_AUDIT] = "audit",
 		[PERM_PROVINCE_UNITS] = "province_units", [PERM_PROVINCE_VIEW] = "province_view",
-		[PERM_PROCEDURES] = "procedures",
+		[PERM_PROCEDURES] = "procedures", [PERM_DOSSIER_INTAKE] = "dossier_intake",
+		[PERM_DOSSIER_PROCESS] = "dossier_process", [PERM_DOSSIER_SIGN] = "dossier_sign",
 	};
 	return p > PERM_UNSET && p < PERM_COUNT && names[p] != NULL ? names[p] : "";
 }

@@ -24,6 +24,9 @@ enum permission {
 	PERM_PROVINCE_UNITS, /* province: create units, their host names and first admin */
 	PERM_PROVINCE_VIEW,  /* province: see every unit's figures side by side */
 	PERM_PROCEDURES,  /* manage the catalogue of administrative procedures */
+	PERM_DOSSIER_INTAKE,  /* one-stop counter: receive dossiers, hand results back */
+	PERM_DOSSIER_PROCESS, /* examine dossiers and submit them for signature */
+	PERM_DOSSIER_SIGN,    /* sign the results of dossiers */
 	PERM_COUNT
 };
 

@@ -18,6 +18,7 @@ struct arena;
 struct db_conn;
 struct auth_user;
 struct i18n;
+struct calendar;
 
 /* Limits of what a request may carry. */
 enum {
@@ -79,6 +80,10 @@ struct request {
 	bool is_https;                /* cookies get the Secure flag */
 	int64_t now;                  /* UTC seconds at the start of the request */
 	void *app;                    /* the application, opaque to parts */
+	const struct calendar *calendar; /* the unit's working-time calendar, set by the dispatcher
+					    for routes that need it (app_route_needs_calendar):
+					    a copy in the arena, at most 60 s older than the
+					    database */
 
 	/* response, filled by the handler */
 	int status;                   /* 0 means 200 */

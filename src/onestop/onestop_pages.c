@@ -88,6 +88,9 @@ json_t *onestop_version_model(struct request *r, const char *code, const struct 
 		"basis_effective_vi", date_vi(r, c->basis_effective), "note", c->note);
 	json_object_update(o, more);
 	json_decref(more);
+	if (strcmp(c->online_level, "toan_trinh") == 0 || strcmp(c->online_level, "mot_phan") == 0)
+		json_object_set_new(o, "online_url", json_string(arena_printf(r->arena,
+			"/thu-tuc/%s/nop-truc-tuyen", code)));
 	return o;
 }
 

@@ -225,6 +225,18 @@ static enum status run_literal(struct db_conn *c, const char *sql)
 
 static enum status sqlite_begin(struct db_conn *c, bool write)
 {
+	/* A statement stopped before its last row (a single-row read earlier in the request)
+	 * keeps a read snapshot open: BEGIN IMMEDIATE on a snapshot another writer has since
+	 * passed fails at once with SQLITE_BUSY instead of waiting. Outside a transaction
+	 * nothing may rely on such a statement across a begin, so end them first. */
+	sqlite3 *db = conn_of(c)->db;
+	if (sqlite3_get_autocommit(db)) {
+		for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL); s != NULL;
+		     s = sqlite3_next_stmt(db, s)) {
+			if (sqlite3_stmt_busy(s))
+				sqlite3_reset(s);
+		}
+	}
 	/* IMMEDIATE takes the write lock now, waiting up to the busy timeout, so a
 	 * writer never fails half-way when it upgrades from reading. */
 	return run_literal(c, write ? "BEGIN IMMEDIATE" : "BEGIN");

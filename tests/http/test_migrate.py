@@ -10,6 +10,7 @@ import pytest
 
 from conftest import PG, ROOT, STORE, Server, phuong
 from dbutil import Db
+from test_dossiers import ONLINE, PDF, add_staff, intake, login, online_form
 from util import create_article, png_bytes, public_article, text
 
 pytestmark = pytest.mark.skipif(STORE != "postgresql",
@@ -27,11 +28,17 @@ def sqlite_tables(db):
 
 
 def table_rows(db, table):
-    """Every row as a canonical string; file bytes as the SHA-256 of the bytes."""
+    """Every row as a canonical string; file and attachment bytes as their SHA-256."""
     if table == "file":
         hexed = "hex(bytes)" if db.engine == "sqlite" else "upper(encode(bytes, 'hex'))"
         rows = db.rows("SELECT hash, unit_id, mime, %s AS bytes, width, height, created_at"
                        " FROM file" % hexed)
+        for r in rows:
+            r["bytes"] = hashlib.sha256(bytes.fromhex(r["bytes"])).hexdigest()
+    elif table == "dossier_file":
+        hexed = "hex(bytes)" if db.engine == "sqlite" else "upper(encode(bytes, 'hex'))"
+        rows = db.rows("SELECT id, unit_id, dossier_id, name, mime, hash, size, created_at,"
+                       " %s AS bytes FROM dossier_file" % hexed)
         for r in rows:
             r["bytes"] = hashlib.sha256(bytes.fromhex(r["bytes"])).hexdigest()
     elif table == "article_search":
@@ -58,6 +65,15 @@ def ward(tmp_path):
                         files={"file": ("a.png", png_bytes(77, 41), "image/png")})
         assert r.status_code in (200, 201, 303)
         public_article(server.client(), aid)  # a view, counted and written at shutdown
+        # A dossier received at the counter, and a citizen's lookup of it.
+        add_staff(server)
+        _, code = intake(login(server, "canbo"))
+        assert code
+        assert server.client().get("/tra-cuu-ho-so?ma=%s&sdt=5678" % code).status_code == 200
+        citizen = server.client()
+        r = citizen.post("/thu-tuc/%s/nop-truc-tuyen" % ONLINE, online_form(citizen),
+                         files=[("tep", ("to-khai.pdf", PDF, "application/pdf"))])
+        assert r.status_code == 201
     finally:
         assert server.stop() == 0
     # The official calendar and the unit's working hours travel too.
@@ -68,6 +84,9 @@ def ward(tmp_path):
                  ("hours", "--set", "07:00-11:00,13:30-17:30")):
         r = phuong("calendar", *args, *store)
         assert r.returncode == 0, r.stdout + r.stderr
+    # So does the unit's receipt signing key.
+    r = phuong("receipt", "key", *store)
+    assert r.returncode == 0, r.stdout + r.stderr
     return data, aid
 
 

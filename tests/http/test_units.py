@@ -17,6 +17,8 @@ PASSWORDS = {"tinh": "Quản trị cấp tỉnh 2025 #1", "theodoi": "Theo dõi 
 SECRET_TITLE = "Bản nháp mật của Phường 9 chưa đăng"
 SECRET_BODY = "Nội dung nội bộ của phường: không đơn vị nào khác được đọc."
 SECRET_PROCEDURE = "Thủ tục riêng của Phường 9 không đơn vị nào khác có"
+SECRET_APPLICANT = "Người nộp hồ sơ ở Phường 9"
+CLERK_PASSWORD = "Cán bộ một cửa Phường 9 #1"
 
 # The kind of each {} segment of each route with parameters. A route missing here fails
 # test_every_route_keeps_units_apart: tell the walk what its parameters are.
@@ -48,6 +50,15 @@ PARAMS = {
     "/quan-tri/thu-tuc/{}/ap-dung-lai": ["procedure"],
     "/quan-tri/thu-tuc/{}/phien-ban": ["procedure"],
     "/quan-tri/thu-tuc/{}/phien-ban/{}": ["procedure", "procedure_version"],
+    "/thu-tuc/{}/nop-truc-tuyen": ["procedure"],
+    "/quan-tri/ho-so/{}": ["dossier"],
+    "/quan-tri/ho-so/{}/bien-nhan": ["dossier"],
+    "/quan-tri/ho-so/{}/phieu-kiem-soat": ["dossier"],
+    "/quan-tri/ho-so/{}/nhan-xu-ly": ["dossier"],
+    "/quan-tri/ho-so/{}/trinh-ky": ["dossier"],
+    "/quan-tri/ho-so/{}/ky-duyet": ["dossier"],
+    "/quan-tri/ho-so/{}/tra-ket-qua": ["dossier"],
+    "/quan-tri/ho-so/{}/rut-ho-so": ["dossier"],
 }
 # Kinds that name no unit's data: the page must only not show the other unit's.
 UNBOUND = {"day", "static", "lang"}
@@ -161,6 +172,21 @@ def units(module_server):
     assert a_admin.post("/quan-tri/thu-tuc/thu-tuc-rieng-phuong-9",
                         dict(procedure, csrf=token, legal_amount="2")).status_code == 303
 
+    # A dossier of unit 1, received at its counter.
+    r = phuong("user", "add", "canbo", "--role", "clerk", "--data", s.data, "--database",
+               s.database, "--password-stdin", stdin=CLERK_PASSWORD + "\n")
+    assert r.returncode == 0, r.stderr
+    clerk = Client(s)
+    assert login(clerk, "canbo", CLERK_PASSWORD).status_code == 303
+    r, doc = clerk.page("/quan-tri/ho-so/tiep-nhan?thu-tuc=thu-tuc-rieng-phuong-9")
+    form = doc.xpath("//form[@action='/quan-tri/ho-so/tiep-nhan' and @method='post']")[0]
+    data = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input")}
+    data.update({"name": SECRET_APPLICANT, "phone": "0909 000 111", "sets": "1",
+                 "delivery": "counter", "doc_0": "original"})
+    r = clerk.post("/quan-tri/ho-so/tiep-nhan", data)
+    assert r.status_code == 303, squash(r.text)[:400]
+    dossier = r.headers["Location"].split("/")[3]
+
     # A published article of unit 1 and its public path.
     r, home = Client(s).page("/")
     a_path = next(h for h in home.xpath("//a/@href") if re.match(r"^/bai-viet/\d+-", h))
@@ -173,6 +199,7 @@ def units(module_server):
         "user": editor_id, "article": secret, "revision": 1, "photo": photo,
         "category": category_id, "unit": 1,
         "procedure": "thu-tuc-rieng-phuong-9", "procedure_version": 2,
+        "dossier": dossier,
     }
     return {"server": s, "province": province, "b_admin": b_admin, "b_article": b_article,
             "secret": secret, "values": values}
@@ -180,7 +207,8 @@ def units(module_server):
 
 def markers():
     """Text of unit 1 that must never show on unit 2's pages."""
-    return (SECRET_TITLE, SECRET_BODY, "Ảnh mật", SAMPLE_TITLE, SECRET_PROCEDURE)
+    return (SECRET_TITLE, SECRET_BODY, "Ảnh mật", SAMPLE_TITLE, SECRET_PROCEDURE,
+            SECRET_APPLICANT)
 
 
 def test_new_unit_serves_its_own_site(units):

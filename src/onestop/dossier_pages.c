@@ -1,0 +1,731 @@
+/* dossier_pages.c: dossiers at the counter and in the back office, and the public lookup */
+#include "onestop/dossier_pages.h"
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "base/arena.h"
+#include "base/num.h"
+#include "http/request.h"
+#include "onestop/dossier.h"
+#include "onestop/onestop.h"
+#include "worktime/clock.h"
+#include "worktime/due.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct audit_actor actor_of(const struct request *r)
+{
+	return (struct audit_actor){ .user_id = r->user->id, .name = r->user->username };
+}
+
+static const char *form_value(const struct request *r, const char *name)
+{
+	const char *v = request_form(r, name);
+	return v != NULL ? v : "";
+}
+
+static bool is_dossier_staff(const struct request *r)
+{
+	return auth_allows(r->user, PERM_DOSSIER_INTAKE) ||
+	       auth_allows(r->user, PERM_DOSSIER_PROCESS) || auth_allows(r->user, PERM_DOSSIER_SIGN);
+}
+
+static const char *short_time(struct request *r, int64_t t)
+{
+	char buf[32];
+	clock_format_vi_short(t, buf, sizeof buf);
+	return arena_strdup(r->arena, buf);
+}
+
+static const char *dossier_url(struct request *r, const char *code)
+{
+	return arena_printf(r->arena, "/quan-tri/ho-so/%s", code);
+}
+
+/* "3 giờ 20 phút" of working time left, or of lateness. */
+static const char *duration_words(struct request *r, int64_t seconds)
+{
+	if (seconds < 0)
+		seconds = -seconds;
+	int64_t h = seconds / 3600, m = seconds % 3600 / 60;
+	return arena_printf(r->arena, "%lld giờ %lld phút làm việc", (long long)h, (long long)m);
+}
+
+/* Time left, due-soon and overdue marks of a dossier due at `due`. */
+static void add_time_left(struct request *r, json_t *o, int64_t due)
+{
+	int64_t left = due_working_time_between(r->calendar, r->now, due);
+	bool overdue = r->now > due;
+	json_object_set_new(o, "time_left", json_string(overdue
+		? arena_printf(r->arena, "Quá hạn %s", duration_words(r, left))
+		: arena_printf(r->arena, "Còn %s", duration_words(r, left))));
+	json_object_set_new(o, "is_overdue", json_boolean(overdue));
+	json_object_set_new(o, "is_due_soon", json_boolean(!overdue && left < DOSSIER_DUE_SOON));
+	json_object_set_new(o, "seconds_left", json_integer(overdue ? -(json_int_t)(r->now - due)
+							   : (json_int_t)left));
+}
+
+/* ---- queues ---- */
+
+enum status dossier_admin_queue(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	static const char *const intake[] = { "result_ready", "received", NULL };
+	static const char *const process[] = { "received", "processing", NULL };
+	static const char *const sign[] = { "awaiting_signature", NULL };
+	struct {
+		enum permission perm;
+		const char *title;
+		const char *const *statuses;
+	} queues[] = {
+		{ PERM_DOSSIER_PROCESS, "Hồ sơ chờ xử lý", process },
+		{ PERM_DOSSIER_SIGN, "Hồ sơ chờ ký duyệt", sign },
+		{ PERM_DOSSIER_INTAKE, "Hồ sơ chờ trả kết quả và mới tiếp nhận", intake },
+	};
+	json_t *lists = json_array();
+	for (size_t q = 0; q < sizeof queues / sizeof queues[0]; q++) {
+		if (!auth_allows(r->user, queues[q].perm))
+			continue;
+		json_t *rows;
+		enum status st = dossier_queue(r->db, r->unit_id, queues[q].statuses, &rows);
+		if (st) {
+			json_decref(lists);
+			return st;
+		}
+		size_t i;
+		json_t *d;
+		json_array_foreach(rows, i, d) {
+			const char *code = json_string_value(json_object_get(d, "code"));
+			int64_t due = json_integer_value(json_object_get(d, "due_at"));
+			json_object_set_new(d, "url", json_string(dossier_url(r, code)));
+			json_object_set_new(d, "status_label", json_string(dossier_status_label(
+				json_string_value(json_object_get(d, "status")))));
+			json_object_set_new(d, "received", json_string(short_time(r,
+				json_integer_value(json_object_get(d, "received_at")))));
+			json_object_set_new(d, "due", json_string(short_time(r, due)));
+			add_time_left(r, d, due);
+		}
+		/* Sorted by time left: the queries sort by due time, the lists are merged. */
+		size_t n = json_array_size(rows);
+		for (size_t a = 1; a < n; a++) {
+			for (size_t b = a; b > 0; b--) {
+				json_t *x = json_array_get(rows, b - 1), *y = json_array_get(rows, b);
+				if (json_integer_value(json_object_get(x, "seconds_left")) <=
+				    json_integer_value(json_object_get(y, "seconds_left")))
+					break;
+				json_incref(x);
+				json_array_set(rows, b - 1, y);
+				json_array_set_new(rows, b, x);
+			}
+		}
+		json_array_append_new(lists, json_pack("{s:s, s:o, s:I}", "title", queues[q].title,
+			"dossiers", rows, "count", (json_int_t)n));
+	}
+	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b}", "page_title",
+		"Hồ sơ thủ tục hành chính", "queues", lists,
+		"can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE)));
+	return STATUS_OK;
+}
+
+/* ---- intake ---- */
+
+static json_t *kind_options(const char *selected)
+{
+	static const char *const kinds[][2] = {
+		{ "", "Không nộp" }, { "original", "Bản chính" },
+		{ "certified_copy", "Bản sao có chứng thực" }, { "copy", "Bản sao" },
+	};
+	json_t *arr = json_array();
+	for (size_t i = 0; i < 4; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", kinds[i][0], "label",
+			kinds[i][1], "selected", strcmp(kinds[i][0], selected) == 0));
+	return arr;
+}
+
+static json_t *delivery_options(const char *selected)
+{
+	static const char *const ways[] = { "counter", "post", "online" };
+	json_t *arr = json_array();
+	for (size_t i = 0; i < 3; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", ways[i], "label",
+			dossier_delivery_label(ways[i]), "selected", strcmp(ways[i], selected) == 0));
+	return arr;
+}
+
+/* The intake form: the procedure list, and for a chosen procedure its documents. */
+static enum status show_intake(struct request *r, const char *code, const char *error)
+{
+	struct onestop_procedure *list;
+	size_t n;
+	enum status st = onestop_list(r->db, r->arena, r->unit_id, true, &list, &n);
+	if (st)
+		return st;
+	json_t *procedures = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(procedures, json_pack("{s:s, s:s, s:b}", "code", list[i].code,
+			"name", list[i].current.content.name,
+			"selected", code != NULL && strcmp(code, list[i].code) == 0));
+	json_t *model = json_pack("{s:s, s:o, s:s?}", "page_title", "Tiếp nhận hồ sơ",
+				  "procedures", procedures, "error", error);
+	struct onestop_procedure p;
+	if (code != NULL && *code != '\0') {
+		st = onestop_get(r->db, r->arena, r->unit_id, code, true, &p);
+		if (st == STATUS_NOT_FOUND && error == NULL) {
+			json_object_set_new(model, "error", json_string(
+				"Không tìm thấy thủ tục đang áp dụng có mã này."));
+			r->status = 422;
+		} else if (st == STATUS_NOT_FOUND) {
+			r->status = 422;
+		} else if (st) {
+			json_decref(model);
+			return st;
+		} else {
+			json_t *docs = onestop_documents_array(p.current.content.documents);
+			size_t i;
+			json_t *d;
+			json_array_foreach(docs, i, d) {
+				char field[40];
+				snprintf(field, sizeof field, "doc_%zu", i);
+				const char *kind = error != NULL ? form_value(r, field) : "original";
+				snprintf(field, sizeof field, "copies_%zu", i);
+				const char *copies = error != NULL ? form_value(r, field) : "";
+				json_object_set_new(d, "index", json_integer((json_int_t)i));
+				json_object_set_new(d, "kinds", kind_options(kind));
+				if (*copies != '\0')
+					json_object_set_new(d, "copies", json_string(copies));
+			}
+			const struct onestop_content *c = &p.current.content;
+			json_t *proc = json_pack("{s:s, s:s, s:I, s:s, s:o}", "code", p.code,
+				"name", c->name, "version_id", (json_int_t)p.current.id,
+				"legal_time", onestop_time_words(r->arena, &c->legal), "documents", docs);
+			if (c->promise.kind != ONESTOP_TIME_NONE)
+				json_object_set_new(proc, "promise", json_string(
+					onestop_time_words(r->arena, &c->promise)));
+			json_object_set_new(model, "procedure", proc);
+		}
+	}
+	bool again = error != NULL;
+	json_object_set_new(model, "form", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		"name", again ? form_value(r, "name") : "",
+		"id_number", again ? form_value(r, "id_number") : "",
+		"address", again ? form_value(r, "address") : "",
+		"phone", again ? form_value(r, "phone") : "",
+		"email", again ? form_value(r, "email") : "",
+		"sets", again ? form_value(r, "sets") : "1",
+		"received_at", again ? form_value(r, "received_at") : ""));
+	json_object_set_new(model, "deliveries",
+			    delivery_options(again ? form_value(r, "delivery") : "counter"));
+	if (error != NULL)
+		r->status = 422;
+	request_view(r, "onestop/dossier_intake", model);
+	return STATUS_OK;
+}
+
+enum status dossier_admin_intake_form(struct request *r)
+{
+	return show_intake(r, request_query(r, "thu-tuc"), NULL);
+}
+
+/* The documents ticked on the form as the stored JSON; NULL and *error on a fault. */
+static const char *documents_received(struct request *r, const char *documents_json,
+				      const char **error)
+{
+	json_t *docs = onestop_documents_array(documents_json);
+	json_t *out = json_array();
+	size_t i;
+	json_t *d;
+	json_array_foreach(docs, i, d) {
+		char field[40];
+		snprintf(field, sizeof field, "doc_%zu", i);
+		const char *kind = form_value(r, field);
+		if (*kind == '\0')
+			continue;
+		if (!dossier_doc_kind_valid(kind)) {
+			*error = "Loại giấy tờ không hợp lệ.";
+			break;
+		}
+		snprintf(field, sizeof field, "copies_%zu", i);
+		const char *typed = form_value(r, field);
+		int64_t copies = json_integer_value(json_object_get(d, "copies"));
+		if (*typed != '\0' && !num_parse_int64(typed, 1, ONESTOP_DOC_COPIES_MAX, &copies)) {
+			*error = "Số bản của mỗi giấy tờ từ 1 đến 20.";
+			break;
+		}
+		if (copies < 1)
+			copies = 1;
+		json_array_append_new(out, json_pack("{s:O, s:s, s:I}", "name",
+			json_object_get(d, "name"), "kind", kind, "copies", (json_int_t)copies));
+	}
+	json_decref(docs);
+	if (*error == NULL && json_array_size(out) == 0)
+		*error = "Vui lòng đánh dấu các giấy tờ đã nhận.";
+	char *text = *error == NULL ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	if (text == NULL)
+		return NULL;
+	const char *copy = arena_strdup(r->arena, text);
+	free(text);
+	return copy;
+}
+
+enum status dossier_admin_intake(struct request *r)
+{
+	const char *code = form_value(r, "procedure");
+	struct onestop_procedure p;
+	enum status st = onestop_get(r->db, r->arena, r->unit_id, code, true, &p);
+	if (st == STATUS_NOT_FOUND)
+		return show_intake(r, NULL, "Vui lòng chọn một thủ tục đang áp dụng.");
+	if (st)
+		return st;
+	int64_t version_id;
+	if (!num_parse_int64(form_value(r, "version"), 1, INT64_MAX, &version_id) ||
+	    version_id != p.current.id)
+		return show_intake(r, NULL, "Thủ tục vừa được cập nhật phiên bản mới. "
+					    "Vui lòng chọn lại thủ tục và kiểm tra giấy tờ.");
+	struct dossier_applicant who = { form_value(r, "name"), form_value(r, "id_number"),
+		form_value(r, "address"), form_value(r, "phone"), form_value(r, "email") };
+	const char *error = dossier_applicant_check(r->arena, &who);
+	int64_t sets = 0;
+	if (error == NULL && !num_parse_int64(form_value(r, "sets"), 1, DOSSIER_SETS_MAX, &sets))
+		error = "Số bộ hồ sơ từ 1 đến 20.";
+	const char *delivery = form_value(r, "delivery");
+	if (error == NULL && !dossier_delivery_valid(delivery))
+		error = "Vui lòng chọn nơi nhận kết quả.";
+	int64_t received = r->now;
+	const char *typed = form_value(r, "received_at");
+	if (error == NULL && *typed != '\0') {
+		if (!clock_parse_local_datetime(typed, &received))
+			error = "Thời điểm nhận hồ sơ không hợp lệ.";
+		else if (received > r->now + 60 || received < r->now - DOSSIER_BACKDATE_MAX)
+			error = "Chỉ nhập bổ sung hồ sơ đã nhận trong 30 ngày qua, không nhận trước giờ.";
+	}
+	const char *documents = NULL;
+	if (error == NULL)
+		documents = documents_received(r, p.current.content.documents, &error);
+	if (error != NULL)
+		return show_intake(r, code, error);
+	const struct onestop_content *c = &p.current.content;
+	int64_t due, promise = 0;
+	if (dossier_due(r->calendar, &c->legal, received, &due) != STATUS_OK ||
+	    (c->promise.kind != ONESTOP_TIME_NONE &&
+	     dossier_due(r->calendar, &c->promise, received, &promise) != STATUS_OK))
+		return show_intake(r, code, "Không tính được ngày hẹn trả: lịch làm việc chưa có "
+					    "ngày làm việc phù hợp.");
+	struct dossier_new in = {
+		.procedure_id = p.id, .procedure_version_id = p.current.id, .channel = "counter",
+		.applicant = who, .documents = documents, .sets = sets, .received_at = received,
+		.due_at = due, .promise_due_at = promise, .delivery = delivery,
+		.role = r->user->role,
+	};
+	struct audit_actor actor = actor_of(r);
+	const char *dossier_code;
+	st = dossier_create(r->db, r->arena, r->unit_id, &in, &actor, r->now, &dossier_code);
+	if (st)
+		return st;
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s/bien-nhan",
+					      dossier_code));
+	return STATUS_OK;
+}
+
+/* ---- one dossier ---- */
+
+/* The dossier of the path and the version it was received under. */
+static enum status load(struct request *r, struct dossier *d, struct onestop_version *v)
+{
+	if (!dossier_code_valid(r->path_params[0]))
+		return STATUS_NOT_FOUND;
+	enum status st = dossier_get(r->db, r->arena, r->unit_id, r->path_params[0], d);
+	if (st)
+		return st;
+	return onestop_version_by_id(r->db, r->arena, r->unit_id, d->procedure_version_id, v);
+}
+
+static json_t *documents_model(const char *json)
+{
+	json_t *docs = json_loads(json, 0, NULL);
+	if (!json_is_array(docs)) {
+		json_decref(docs);
+		return json_array();
+	}
+	size_t i;
+	json_t *d;
+	json_array_foreach(docs, i, d) {
+		json_object_set_new(d, "number", json_integer((json_int_t)i + 1));
+		json_object_set_new(d, "kind_label", json_string(dossier_doc_kind_label(
+			json_string_value(json_object_get(d, "kind")))));
+	}
+	return docs;
+}
+
+static json_t *dossier_model(struct request *r, const struct dossier *d,
+			     const struct onestop_version *v)
+{
+	const struct onestop_content *c = &v->content;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s,"
+			      " s:s, s:s, s:s, s:s, s:I, s:s, s:s}",
+		"code", d->code, "url", dossier_url(r, d->code), "status", d->status,
+		"status_label", dossier_status_label(d->status), "name", d->applicant.name,
+		"id_number", d->applicant.id_number, "address", d->applicant.address,
+		"phone", d->applicant.phone, "email", d->applicant.email,
+		"documents", documents_model(d->documents), "sets", (json_int_t)d->sets,
+		"procedure", c->name, "legal_time", onestop_time_words(r->arena, &c->legal),
+		"received_words", dossier_time_words(r->arena, d->received_at),
+		"due_words", dossier_time_words(r->arena, d->due_at),
+		"received", short_time(r, d->received_at), "due", short_time(r, d->due_at),
+		"national_status", (json_int_t)d->national_status,
+		"delivery_label", dossier_delivery_label(d->delivery),
+		"office", c->office);
+	if (d->promise_due_at > 0) {
+		json_object_set_new(o, "promise_words", json_string(dossier_time_words(r->arena,
+									      d->promise_due_at)));
+		json_object_set_new(o, "promise_time", json_string(onestop_time_words(r->arena,
+										    &c->promise)));
+	}
+	if (d->book_volume > 0)
+		json_object_set_new(o, "book", json_pack("{s:I, s:I}", "volume",
+			(json_int_t)d->book_volume, "line", (json_int_t)d->book_line));
+	return o;
+}
+
+static json_t *events_model(struct request *r, json_t *events, bool with_people)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(events, i, e) {
+		int64_t at = json_integer_value(json_object_get(e, "at"));
+		int64_t due = json_integer_value(json_object_get(e, "step_due_at"));
+		json_object_set_new(e, "number", json_integer((json_int_t)i + 1));
+		json_object_set_new(e, "when", json_string(short_time(r, at)));
+		json_object_set_new(e, "to_label", json_string(dossier_status_label(
+			json_string_value(json_object_get(e, "to")))));
+		json_object_set_new(e, "from_label", json_string(dossier_status_label(
+			json_string_value(json_object_get(e, "from")))));
+		json_object_set_new(e, "role_label", json_string(auth_role_label(
+			json_string_value(json_object_get(e, "role")))));
+		json_object_set_new(e, "outcome_label", json_string(dossier_outcome_label(
+			json_string_value(json_object_get(e, "outcome")))));
+		if (due > 0)
+			json_object_set_new(e, "due", json_string(short_time(r, due)));
+		if (!with_people) {
+			json_object_del(e, "actor");
+			json_object_del(e, "role");
+			json_object_del(e, "role_label");
+			json_object_del(e, "note");
+		}
+	}
+	return events;
+}
+
+enum status dossier_admin_show(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	json_t *events;
+	if ((st = dossier_events(r->db, r->unit_id, d.id, &events)) != STATUS_OK)
+		return st;
+	json_t *model = dossier_model(r, &d, &v);
+	json_object_set_new(model, "events", events_model(r, events, true));
+	json_t *actions = json_array();
+	for (size_t i = 0; i < dossier_steps_count; i++) {
+		const struct dossier_step *s = &dossier_steps[i];
+		if (auth_allows(r->user, s->permission) && dossier_step_allowed(s, d.status))
+			json_array_append_new(actions, json_pack("{s:s, s:s, s:b}", "label", s->label,
+				"url", arena_printf(r->arena, "/quan-tri/ho-so/%s/%s", d.code, s->slug),
+				"is_withdraw", strcmp(s->action, "withdraw") == 0));
+	}
+	json_object_set_new(model, "actions", actions);
+	if (strcmp(d.status, "returned") != 0 && strcmp(d.status, "withdrawn") != 0)
+		add_time_left(r, model, d.due_at);
+	request_view(r, "onestop/dossier_show", json_pack("{s:s, s:o, s:b, s:s?}", "page_title",
+		"Hồ sơ", "dossier", model, "can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE),
+		"notice", request_query(r, "da-chuyen") != NULL ? "Đã chuyển bước hồ sơ." : NULL));
+	return STATUS_OK;
+}
+
+/* The header of the printed forms: the unit's name. */
+static enum status print_model(struct request *r, const char *title, json_t *dossier,
+			       const char *template_name)
+{
+	const char *unit_code, *unit_name;
+	enum status st = dossier_unit(r->db, r->arena, r->unit_id, &unit_code, &unit_name);
+	if (st) {
+		json_decref(dossier);
+		return st;
+	}
+	struct clock_local now = clock_to_local(r->now);
+	request_view(r, template_name, json_pack("{s:s, s:s, s:s, s:o}", "page_title", title,
+		"unit_name", unit_name, "today", arena_printf(r->arena,
+			"ngày %02d tháng %02d năm %d", now.day, now.month, now.year),
+		"dossier", dossier));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_receipt(struct request *r)
+{
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	return print_model(r, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", dossier_model(r, &d, &v),
+			   "onestop/dossier_receipt");
+}
+
+enum status dossier_admin_control(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	json_t *events;
+	if ((st = dossier_events(r->db, r->unit_id, d.id, &events)) != STATUS_OK)
+		return st;
+	json_t *model = dossier_model(r, &d, &v);
+	json_object_set_new(model, "events", events_model(r, events, true));
+	return print_model(r, "Phiếu kiểm soát quá trình giải quyết hồ sơ", model,
+			   "onestop/dossier_control");
+}
+
+/* ---- the flow ---- */
+
+static enum status advance(struct request *r, const char *action)
+{
+	const struct dossier_step *step = dossier_step_of(action);
+	if (step == NULL)
+		return STATUS_INTERNAL;
+	if (!auth_allows(r->user, step->permission))
+		return STATUS_FORBIDDEN;
+	if (!dossier_code_valid(r->path_params[0]))
+		return STATUS_NOT_FOUND;
+	const char *note = form_value(r, "note");
+	if (strlen(note) > DOSSIER_NOTE_MAX)
+		return STATUS_INVALID;
+	struct audit_actor actor = actor_of(r);
+	enum status st = dossier_advance(r->db, r->unit_id, r->path_params[0], step, r->user->role,
+					 note, &actor, r->now);
+	if (st)
+		return st;
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s?da-chuyen=1",
+					      r->path_params[0]));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_take(struct request *r) { return advance(r, "take"); }
+enum status dossier_admin_submit(struct request *r) { return advance(r, "submit"); }
+enum status dossier_admin_sign(struct request *r) { return advance(r, "sign"); }
+enum status dossier_admin_return(struct request *r) { return advance(r, "return"); }
+enum status dossier_admin_withdraw(struct request *r) { return advance(r, "withdraw"); }
+
+/* ---- online submission ---- */
+
+/* The active procedure of the path when its online level lets a citizen submit. */
+static enum status online_procedure(struct request *r, struct onestop_procedure *p)
+{
+	enum status st = onestop_get(r->db, r->arena, r->unit_id, r->path_params[0], true, p);
+	if (st)
+		return st;
+	const char *level = p->current.content.online_level;
+	return strcmp(level, "toan_trinh") == 0 || strcmp(level, "mot_phan") == 0
+		? STATUS_OK : STATUS_NOT_FOUND;
+}
+
+static bool token_valid(const char *s)
+{
+	if (s == NULL || strlen(s) != 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+static enum status show_online(struct request *r, const struct onestop_procedure *p,
+			       const char *error)
+{
+	char token[65];
+	auth_random_token(token);
+	bool again = error != NULL;
+	const char *typed = form_value(r, "token");
+	request_view(r, "onestop/dossier_online", json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:s, s:s?, s:{s:s, s:s, s:s, s:s, s:s}, s:o}",
+		"page_title", "Nộp hồ sơ trực tuyến", "procedure", "code", p->code,
+		"name", p->current.content.name,
+		"legal_time", onestop_time_words(r->arena, &p->current.content.legal),
+		"token", again && token_valid(typed) ? typed : token, "error", error,
+		"form", "name", again ? form_value(r, "name") : "",
+		"id_number", again ? form_value(r, "id_number") : "",
+		"address", again ? form_value(r, "address") : "",
+		"phone", again ? form_value(r, "phone") : "",
+		"email", again ? form_value(r, "email") : "",
+		"deliveries", delivery_options(again ? form_value(r, "delivery") : "online")));
+	if (again)
+		r->status = 422;
+	return STATUS_OK;
+}
+
+enum status dossier_page_online_form(struct request *r)
+{
+	struct onestop_procedure p;
+	enum status st = online_procedure(r, &p);
+	return st ? st : show_online(r, &p, NULL);
+}
+
+/* The answer to a submission: the code and the appointment (the same for a repeat). */
+static enum status show_submitted(struct request *r, const char *code)
+{
+	struct dossier d;
+	enum status st = dossier_get(r->db, r->arena, r->unit_id, code, &d);
+	if (st)
+		return st;
+	request_view(r, "onestop/dossier_submitted", json_pack("{s:s, s:s, s:s, s:s}",
+		"page_title", "Đã nhận hồ sơ trực tuyến", "code", d.code,
+		"due_words", dossier_time_words(r->arena, d.due_at),
+		"received_words", dossier_time_words(r->arena, d.received_at)));
+	return STATUS_OK;
+}
+
+enum status dossier_page_online_submit(struct request *r)
+{
+	struct onestop_procedure p;
+	enum status st = online_procedure(r, &p);
+	if (st)
+		return st;
+	const char *token = form_value(r, "token");
+	if (!token_valid(token))
+		return show_online(r, &p, "Biểu mẫu đã cũ. Vui lòng nhập lại và gửi.");
+	const char *code;
+	/* A repeat (double click, retry after a timeout) answers with the first dossier. */
+	st = dossier_by_key(r->db, r->arena, r->unit_id, token, &code);
+	if (st == STATUS_OK)
+		return show_submitted(r, code);
+	if (st != STATUS_NOT_FOUND)
+		return st;
+	struct dossier_applicant who = { form_value(r, "name"), form_value(r, "id_number"),
+		form_value(r, "address"), form_value(r, "phone"), form_value(r, "email") };
+	const char *error = dossier_applicant_check(r->arena, &who);
+	const char *delivery = form_value(r, "delivery");
+	if (error == NULL && !dossier_delivery_valid(delivery))
+		error = "Vui lòng chọn cách nhận kết quả.";
+	struct dossier_attachment files[HTTP_MAX_FILES];
+	size_t nfiles = 0;
+	for (size_t i = 0; error == NULL && i < r->file_count; i++) {
+		const struct http_file *f = &r->files[i];
+		if (f->data.len == 0)
+			continue; /* a file field left empty */
+		if (strcmp(f->field, "tep") != 0 || nfiles == DOSSIER_FILES_MAX) {
+			error = "Mỗi hồ sơ gửi kèm tối đa 5 tệp.";
+			break;
+		}
+		const char *mime;
+		enum status fst = dossier_file_check(f->data.data, f->data.len, &mime);
+		if (fst == STATUS_TOO_LARGE) {
+			error = "Mỗi tệp đính kèm không quá 5 MB.";
+		} else if (fst) {
+			error = "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).";
+		} else {
+			const char *name = dossier_clean_line(r->arena, f->filename,
+							      DOSSIER_FILE_NAME_MAX);
+			if (name == NULL || *name == '\0')
+				name = "tep-dinh-kem";
+			files[nfiles++] = (struct dossier_attachment){ name, mime, f->data.data,
+								       f->data.len };
+		}
+	}
+	if (error != NULL)
+		return show_online(r, &p, error);
+	const struct onestop_content *c = &p.current.content;
+	int64_t due, promise = 0;
+	if (dossier_due(r->calendar, &c->legal, r->now, &due) != STATUS_OK ||
+	    (c->promise.kind != ONESTOP_TIME_NONE &&
+	     dossier_due(r->calendar, &c->promise, r->now, &promise) != STATUS_OK))
+		return STATUS_INTERNAL;
+	struct dossier_new in = {
+		.procedure_id = p.id, .procedure_version_id = p.current.id, .channel = "online",
+		.applicant = who, .documents = "[]", .sets = 1, .received_at = r->now,
+		.due_at = due, .promise_due_at = promise, .delivery = delivery,
+		.idempotency_key = token, .role = "", .files = files, .file_count = nfiles,
+	};
+	struct audit_actor actor = { .user_id = 0, .name = "online" };
+	st = dossier_create(r->db, r->arena, r->unit_id, &in, &actor, r->now, &code);
+	if (st == STATUS_CONFLICT) {
+		/* The same token committed by a concurrent request: answer with its dossier. */
+		st = dossier_by_key(r->db, r->arena, r->unit_id, token, &code);
+	}
+	if (st)
+		return st;
+	r->status = 201;
+	return show_submitted(r, code);
+}
+
+/* ---- public lookup ---- */
+
+enum status dossier_page_lookup(struct request *r)
+{
+	const char *code = request_query(r, "ma"), *last4 = request_query(r, "sdt");
+	json_t *model = json_pack("{s:s, s:s, s:s}", "page_title", "Tra cứu hồ sơ",
+				  "ma", code != NULL ? code : "", "sdt", last4 != NULL ? last4 : "");
+	if (code == NULL && last4 == NULL) {
+		request_view(r, "onestop/dossier_lookup", model);
+		return STATUS_OK;
+	}
+	bool allowed;
+	enum status st = dossier_lookup_allowed(r->db, r->unit_id, request_client_ip(r), r->now,
+						&allowed);
+	if (st) {
+		json_decref(model);
+		return st;
+	}
+	if (!allowed) {
+		json_decref(model);
+		r->status = 429;
+		request_add_header(r, "Retry-After", "600");
+		request_view(r, "onestop/dossier_lookup", json_pack("{s:s, s:s}", "page_title",
+			"Tra cứu hồ sơ", "error", "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau "
+			"ít phút."));
+		return STATUS_OK;
+	}
+	struct dossier d;
+	struct onestop_version v;
+	st = STATUS_NOT_FOUND;
+	if (code != NULL && dossier_code_valid(code)) {
+		r->path_params[0] = code;
+		st = load(r, &d, &v);
+		if (st == STATUS_OK && !dossier_phone_matches(d.applicant.phone, last4))
+			st = STATUS_NOT_FOUND;
+	}
+	if (st == STATUS_NOT_FOUND) {
+		r->status = 404;
+		json_object_set_new(model, "not_found", json_true());
+		request_view(r, "onestop/dossier_lookup", model);
+		return STATUS_OK;
+	}
+	if (st) {
+		json_decref(model);
+		return st;
+	}
+	json_t *events;
+	if ((st = dossier_events(r->db, r->unit_id, d.id, &events)) != STATUS_OK) {
+		json_decref(model);
+		return st;
+	}
+	json_t *found = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "code", d.code,
+		"status_label", dossier_status_label(d.status), "procedure", v.content.name,
+		"received", short_time(r, d.received_at), "due", short_time(r, d.due_at),
+		"history", events_model(r, events, false));
+	if (d.promise_due_at > 0)
+		json_object_set_new(found, "promise", json_string(short_time(r, d.promise_due_at)));
+	json_object_set_new(model, "dossier", found);
+	request_view(r, "onestop/dossier_lookup", model);
+	return STATUS_OK;
+}

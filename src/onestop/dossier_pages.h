@@ -1,0 +1,28 @@
+/* dossier_pages.h: dossier pages: intake at the counter, receipt (Mẫu 01), queues, the flow,
+ * control sheet (Mẫu 06), public lookup (handlers for the route table) */
+#ifndef ONESTOP_DOSSIER_PAGES_H
+#define ONESTOP_DOSSIER_PAGES_H
+
+#include "base/status.h"
+
+struct request;
+
+/* back office: these need r->calendar (the dispatcher sets it under /quan-tri/ho-so) */
+enum status dossier_admin_queue(struct request *r);
+enum status dossier_admin_intake_form(struct request *r);   /* ?thu-tuc=CODE */
+enum status dossier_admin_intake(struct request *r);
+enum status dossier_admin_show(struct request *r);          /* {code} */
+enum status dossier_admin_receipt(struct request *r);       /* {code}: Mẫu 01 */
+enum status dossier_admin_control(struct request *r);       /* {code}: Mẫu 06 */
+enum status dossier_admin_take(struct request *r);          /* {code} */
+enum status dossier_admin_submit(struct request *r);        /* {code} */
+enum status dossier_admin_sign(struct request *r);          /* {code} */
+enum status dossier_admin_return(struct request *r);        /* {code} */
+enum status dossier_admin_withdraw(struct request *r);      /* {code} */
+
+/* public */
+enum status dossier_page_online_form(struct request *r);    /* {procedure code} */
+enum status dossier_page_online_submit(struct request *r);  /* {procedure code} */
+enum status dossier_page_lookup(struct request *r);         /* ?ma=CODE&sdt=LAST4 */
+
+#endif

@@ -1,0 +1,416 @@
+/* dossier_store.c: dossiers in the database: intake with the day's number, the flow, events, queues */
+#include "onestop/dossier.h"
+
+#include "audit/audit.h"
+#include "base/arena.h"
+#include "store/store.h"
+#include "upload/upload.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum status dossier_unit(struct db_conn *c, struct arena *a, int64_t unit_id, const char **code,
+			 const char **name)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT code, name FROM unit WHERE id = ?1", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	bool row;
+	st = db_step(s, &row);
+	if (st)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	*code = arena_strdup(a, db_column_text(s, 0));
+	*name = arena_strdup(a, db_column_text(s, 1));
+	return *code != NULL && *name != NULL ? STATUS_OK : STATUS_TOO_LARGE;
+}
+
+/* The next number of the unit's day, inside the caller's transaction (db_begin holds the
+ * writers' lock, so reading then writing is safe on every node). */
+static enum status next_number(struct db_conn *c, int64_t unit_id, const char *day, int64_t *out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT last_number FROM dossier_sequence"
+				       " WHERE unit_id = ?1 AND day = ?2", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, day);
+	int64_t last;
+	if ((st = db_query_int64(s, &last)) != STATUS_OK)
+		return st;
+	if (last == 0) {
+		st = db_prepare(c, "INSERT INTO dossier_sequence (unit_id, day, last_number)"
+				   " VALUES (?1, ?2, 1)", &s);
+	} else {
+		st = db_prepare(c, "UPDATE dossier_sequence SET last_number = last_number + 1"
+				   " WHERE unit_id = ?1 AND day = ?2", &s);
+	}
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, day);
+	if ((st = db_exec(s)) != STATUS_OK)
+		return st;
+	*out = last + 1;
+	return STATUS_OK;
+}
+
+static enum status add_event(struct db_conn *c, int64_t unit_id, int64_t dossier_id,
+			     const struct audit_actor *actor, const char *role, int64_t now,
+			     const char *action, const char *from, const char *to,
+			     const char *note, int64_t step_due, const char *outcome)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c,
+		"INSERT INTO dossier_event (dossier_id, unit_id, at, actor_id, actor_name, role,"
+		" action, from_status, to_status, note, step_due_at, outcome)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, dossier_id);
+	db_bind_int64(s, 2, unit_id);
+	db_bind_int64(s, 3, now);
+	if (actor != NULL && actor->user_id > 0)
+		db_bind_int64(s, 4, actor->user_id);
+	else
+		db_bind_null(s, 4);
+	db_bind_text(s, 5, actor != NULL && actor->name != NULL ? actor->name : "");
+	db_bind_text(s, 6, role != NULL ? role : "");
+	db_bind_text(s, 7, action);
+	db_bind_text(s, 8, from);
+	db_bind_text(s, 9, to);
+	db_bind_text(s, 10, note != NULL ? note : "");
+	if (step_due > 0)
+		db_bind_int64(s, 11, step_due);
+	else
+		db_bind_null(s, 11);
+	db_bind_text(s, 12, outcome);
+	return db_exec(s);
+}
+
+enum status dossier_create(struct db_conn *c, struct arena *a, int64_t unit_id,
+			   const struct dossier_new *in, const struct audit_actor *actor,
+			   int64_t now, const char **code_out)
+{
+	const char *unit_code, *unit_name;
+	enum status st = dossier_unit(c, a, unit_id, &unit_code, &unit_name);
+	if (st)
+		return st;
+	char day[7];
+	dossier_day(in->received_at, day);
+	if ((st = db_begin(c)) != STATUS_OK)
+		return st;
+	int64_t number;
+	if ((st = next_number(c, unit_id, day, &number)) != STATUS_OK)
+		goto fail;
+	const char *code = dossier_code_format(a, unit_code, in->received_at, number);
+	if (code == NULL) {
+		st = STATUS_INVALID;
+		goto fail;
+	}
+	struct db_stmt *s;
+	st = db_prepare(c,
+		"INSERT INTO dossier (unit_id, code, procedure_id, procedure_version_id, channel,"
+		" applicant_name, applicant_id_number, applicant_address, applicant_phone,"
+		" applicant_email, documents, sets, received_at, due_at, promise_due_at, status,"
+		" national_status, delivery, idempotency_key, created_by)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		" 'received', 2, ?16, ?17, ?18)", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	db_bind_int64(s, 3, in->procedure_id);
+	db_bind_int64(s, 4, in->procedure_version_id);
+	db_bind_text(s, 5, in->channel);
+	db_bind_text(s, 6, in->applicant.name);
+	db_bind_text(s, 7, in->applicant.id_number);
+	db_bind_text(s, 8, in->applicant.address);
+	db_bind_text(s, 9, in->applicant.phone);
+	db_bind_text(s, 10, in->applicant.email);
+	db_bind_text(s, 11, in->documents);
+	db_bind_int64(s, 12, in->sets);
+	db_bind_int64(s, 13, in->received_at);
+	db_bind_int64(s, 14, in->due_at);
+	if (in->promise_due_at > 0)
+		db_bind_int64(s, 15, in->promise_due_at);
+	else
+		db_bind_null(s, 15);
+	db_bind_text(s, 16, in->delivery);
+	db_bind_text(s, 17, in->idempotency_key);
+	if (actor != NULL && actor->user_id > 0)
+		db_bind_int64(s, 18, actor->user_id);
+	else
+		db_bind_null(s, 18);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	int64_t id = db_last_insert_id(c);
+	for (size_t i = 0; i < in->file_count; i++) {
+		const struct dossier_attachment *f = &in->files[i];
+		char hash[65];
+		upload_sha256_hex(f->data, f->len, hash);
+		st = db_prepare(c, "INSERT INTO dossier_file (unit_id, dossier_id, name, mime, hash,"
+				   " size, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &s);
+		if (st)
+			goto fail;
+		db_bind_int64(s, 1, unit_id);
+		db_bind_int64(s, 2, id);
+		db_bind_text(s, 3, f->name);
+		db_bind_text(s, 4, f->mime);
+		db_bind_text(s, 5, hash);
+		db_bind_int64(s, 6, (int64_t)f->len);
+		db_bind_blob(s, 7, f->data, f->len);
+		db_bind_int64(s, 8, now);
+		if ((st = db_exec(s)) != STATUS_OK)
+			goto fail;
+	}
+	st = add_event(c, unit_id, id, actor, in->role, now, "receive", NULL, "received", "",
+		       in->received_at, dossier_outcome_name(DOSSIER_ON_TIME));
+	if (st)
+		goto fail;
+	json_t *after = json_pack("{s:s, s:I, s:I, s:s, s:I, s:I, s:I}", "code", code,
+		"procedure_version_id", (json_int_t)in->procedure_version_id,
+		"received_at", (json_int_t)in->received_at, "channel", in->channel,
+		"due_at", (json_int_t)in->due_at, "promise_due_at", (json_int_t)in->promise_due_at,
+		"sets", (json_int_t)in->sets);
+	json_object_set_new(after, "files", json_integer((json_int_t)in->file_count));
+	st = audit_append(c, unit_id, actor, now, "dossier.receive", "dossier", id, NULL, after);
+	json_decref(after);
+	if (st)
+		goto fail;
+	if ((st = db_commit(c)) != STATUS_OK)
+		return st;
+	*code_out = code;
+	return STATUS_OK;
+fail:
+	db_rollback(c);
+	return st;
+}
+
+static const char *dup(struct arena *a, struct db_stmt *s, int col)
+{
+	const char *v = arena_strdup(a, db_column_text(s, col));
+	return v != NULL ? v : "";
+}
+
+enum status dossier_get(struct db_conn *c, struct arena *a, int64_t unit_id, const char *code,
+			struct dossier *out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c,
+		"SELECT id, procedure_id, procedure_version_id, code, channel, status, documents,"
+		" delivery, applicant_name, applicant_id_number, applicant_address, applicant_phone,"
+		" applicant_email, sets, received_at, due_at, COALESCE(promise_due_at, 0),"
+		" national_status, COALESCE(finished_at, 0), COALESCE(returned_at, 0),"
+		" COALESCE(book_volume, 0), COALESCE(book_line, 0)"
+		" FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	*out = (struct dossier){
+		.id = db_column_int64(s, 0), .procedure_id = db_column_int64(s, 1),
+		.procedure_version_id = db_column_int64(s, 2), .code = dup(a, s, 3),
+		.channel = dup(a, s, 4), .status = dup(a, s, 5), .documents = dup(a, s, 6),
+		.delivery = dup(a, s, 7),
+		.applicant = { dup(a, s, 8), dup(a, s, 9), dup(a, s, 10), dup(a, s, 11),
+			       dup(a, s, 12) },
+		.sets = db_column_int64(s, 13), .received_at = db_column_int64(s, 14),
+		.due_at = db_column_int64(s, 15), .promise_due_at = db_column_int64(s, 16),
+		.national_status = db_column_int64(s, 17), .finished_at = db_column_int64(s, 18),
+		.returned_at = db_column_int64(s, 19), .book_volume = db_column_int64(s, 20),
+		.book_line = db_column_int64(s, 21),
+	};
+	return STATUS_OK;
+}
+
+enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code,
+			    const struct dossier_step *step, const char *role, const char *note,
+			    const struct audit_actor *actor, int64_t now)
+{
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	struct db_stmt *s;
+	st = db_prepare(c, "SELECT id, status, due_at FROM dossier WHERE unit_id = ?1 AND code = ?2",
+			&s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		goto fail;
+	if (!row) {
+		st = STATUS_NOT_FOUND;
+		goto fail;
+	}
+	int64_t id = db_column_int64(s, 0), due = db_column_int64(s, 2);
+	char from[32];
+	snprintf(from, sizeof from, "%s", db_column_text(s, 1));
+	if (!dossier_step_allowed(step, from)) {
+		st = STATUS_CONFLICT;
+		goto fail;
+	}
+	st = db_prepare(c,
+		"UPDATE dossier SET status = ?3, national_status = ?4,"
+		" finished_at = CASE WHEN ?3 = 'result_ready' THEN ?5 ELSE finished_at END,"
+		" returned_at = CASE WHEN ?3 = 'returned' THEN ?5 ELSE returned_at END"
+		" WHERE unit_id = ?1 AND id = ?2", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, id);
+	db_bind_text(s, 3, step->to);
+	db_bind_int64(s, 4, dossier_national_status(step->to));
+	db_bind_int64(s, 5, now);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, due));
+	st = add_event(c, unit_id, id, actor, role, now, step->action, from, step->to, note, due,
+		       outcome);
+	if (st)
+		goto fail;
+	json_t *before = json_pack("{s:s, s:s}", "code", code, "status", from);
+	json_t *after = json_pack("{s:s, s:s, s:s}", "code", code, "status", step->to,
+				  "outcome", outcome);
+	char action[48];
+	snprintf(action, sizeof action, "dossier.%s", step->action);
+	st = audit_append(c, unit_id, actor, now, action, "dossier", id, before, after);
+	json_decref(before);
+	json_decref(after);
+	if (st)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
+}
+
+enum status dossier_events(struct db_conn *c, int64_t unit_id, int64_t dossier_id, json_t **out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c,
+		"SELECT at, actor_name, role, action, COALESCE(from_status, ''), to_status, note,"
+		" COALESCE(step_due_at, 0), COALESCE(outcome, '') FROM dossier_event"
+		" WHERE unit_id = ?1 AND dossier_id = ?2 ORDER BY at, id LIMIT ?3", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	db_bind_int64(s, 3, DOSSIER_EVENTS_MAX);
+	json_t *arr = json_array();
+	for (;;) {
+		bool row;
+		if ((st = db_step(s, &row)) != STATUS_OK) {
+			json_decref(arr);
+			return st;
+		}
+		if (!row)
+			break;
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
+			"at", (json_int_t)db_column_int64(s, 0), "actor", db_column_text(s, 1),
+			"role", db_column_text(s, 2), "action", db_column_text(s, 3),
+			"from", db_column_text(s, 4), "to", db_column_text(s, 5),
+			"note", db_column_text(s, 6), "step_due_at", (json_int_t)db_column_int64(s, 7),
+			"outcome", db_column_text(s, 8)));
+	}
+	*out = arr;
+	return STATUS_OK;
+}
+
+enum status dossier_queue(struct db_conn *c, int64_t unit_id, const char *const *statuses,
+			  json_t **out)
+{
+	json_t *arr = json_array();
+	for (size_t k = 0; statuses[k] != NULL; k++) {
+		struct db_stmt *s;
+		enum status st = db_prepare(c,
+			"SELECT d.code, d.status, d.applicant_name, v.name, d.received_at, d.due_at,"
+			" COALESCE(d.promise_due_at, 0)"
+			" FROM dossier d JOIN procedure_version v ON v.id = d.procedure_version_id"
+			" WHERE d.unit_id = ?1 AND d.status = ?2 ORDER BY d.due_at, d.id LIMIT ?3", &s);
+		if (st) {
+			json_decref(arr);
+			return st;
+		}
+		db_bind_int64(s, 1, unit_id);
+		db_bind_text(s, 2, statuses[k]);
+		db_bind_int64(s, 3, DOSSIER_QUEUE_MAX);
+		for (;;) {
+			bool row;
+			if ((st = db_step(s, &row)) != STATUS_OK) {
+				json_decref(arr);
+				return st;
+			}
+			if (!row)
+				break;
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
+				"code", db_column_text(s, 0), "status", db_column_text(s, 1),
+				"applicant", db_column_text(s, 2), "procedure", db_column_text(s, 3),
+				"received_at", (json_int_t)db_column_int64(s, 4),
+				"due_at", (json_int_t)db_column_int64(s, 5),
+				"promise_due_at", (json_int_t)db_column_int64(s, 6)));
+		}
+	}
+	*out = arr;
+	return STATUS_OK;
+}
+
+enum status dossier_by_key(struct db_conn *c, struct arena *a, int64_t unit_id, const char *key,
+			   const char **code_out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT code FROM dossier WHERE unit_id = ?1"
+				       " AND idempotency_key = ?2", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, key);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	*code_out = arena_strdup(a, db_column_text(s, 0));
+	return *code_out != NULL ? STATUS_OK : STATUS_TOO_LARGE;
+}
+
+enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
+				   int64_t now, bool *allowed)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT count(*) FROM dossier_lookup"
+				       " WHERE client_ip = ?1 AND at > ?2", &s);
+	if (st)
+		return st;
+	db_bind_text(s, 1, ip);
+	db_bind_int64(s, 2, now - DOSSIER_LOOKUP_WINDOW);
+	int64_t n;
+	if ((st = db_query_int64(s, &n)) != STATUS_OK)
+		return st;
+	*allowed = n < DOSSIER_LOOKUPS_PER_WINDOW;
+	if (!*allowed)
+		return STATUS_OK;
+	if ((st = db_prepare(c, "INSERT INTO dossier_lookup (unit_id, client_ip, at)"
+				" VALUES (?1, ?2, ?3)", &s)) != STATUS_OK)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, ip);
+	db_bind_int64(s, 3, now);
+	if ((st = db_exec(s)) != STATUS_OK)
+		return st;
+	if ((st = db_prepare(c, "DELETE FROM dossier_lookup WHERE at < ?1", &s)) != STATUS_OK)
+		return st;
+	db_bind_int64(s, 1, now - DOSSIER_LOOKUP_WINDOW);
+	return db_exec(s);
+}

@@ -4,6 +4,8 @@ leader with each step refused to the other roles, queues, the control sheet (Máº
 the public lookup by code and the last four digits of the phone number."""
 import datetime
 import re
+import shutil
+import subprocess
 import threading
 
 import pytest
@@ -377,3 +379,33 @@ def test_the_accounts_page_offers_the_one_stop_roles(office):
     assert {"clerk", "specialist", "leader", "editor", "admin"} <= offered, offered
     row = [tr for tr in doc.xpath("//tbody/tr") if "lanhdao" in text(tr)][0]
     assert row.xpath(".//option[@selected]/@value") == ["leader"]
+
+
+@pytest.mark.skipif(not (shutil.which("rsvg-convert") and shutil.which("zbarimg")),
+                    reason="needs rsvg-convert (librsvg2-bin) and zbarimg (zbar-tools)")
+def test_the_receipt_qr_is_signed_and_checks_without_the_server(office, tmp_path):
+    """The QR on the receipt decodes to the dossier code, the procedure and the appointment,
+    signed by the unit's key: `phuong receipt verify` says genuine with the public key only."""
+    s, clerk = office["server"], office["clerk"]
+    _, code = intake(clerk)
+    doc = check_page(clerk.get("/quan-tri/ho-so/%s/bien-nhan" % code))
+    src = doc.xpath("//div[@class='receipt-qr']/img/@src")
+    assert src == ["/quan-tri/ho-so/%s/qr.svg" % code]
+    r = clerk.get(src[0])
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("image/svg+xml")
+    svg, png = tmp_path / "qr.svg", tmp_path / "qr.png"
+    svg.write_bytes(r.content)
+    subprocess.run(["rsvg-convert", "-w", "400", "-h", "400", "-o", png, svg], check=True,
+                   timeout=60)
+    payload = subprocess.run(["zbarimg", "--raw", "-q", png], capture_output=True, text=True,
+                             timeout=60).stdout.strip()
+    assert payload.startswith("PHUONG1|%s|" % code), payload
+    key = phuong("receipt", "key", "--data", s.data).stdout.strip()
+    r = phuong("receipt", "verify", payload, "--public-key", key)
+    assert r.returncode == 0 and code in r.stdout, r.stdout + r.stderr
+    forged = code[:-1] + ("1" if code[-1] != "1" else "2")
+    r = phuong("receipt", "verify", payload.replace(code, forged), "--public-key", key)
+    assert r.returncode == 1
+    # Visitors and other roles get no QR.
+    assert s.client().get(src[0]).status_code == 303
+    assert office["specialist"].get(src[0]).status_code == 403

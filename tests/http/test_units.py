@@ -53,6 +53,7 @@ PARAMS = {
     "/thu-tuc/{}/nop-truc-tuyen": ["procedure"],
     "/quan-tri/ho-so/{}": ["dossier"],
     "/quan-tri/ho-so/{}/bien-nhan": ["dossier"],
+    "/quan-tri/ho-so/{}/qr.svg": ["dossier"],
     "/quan-tri/ho-so/{}/phieu-kiem-soat": ["dossier"],
     "/quan-tri/ho-so/{}/nhan-xu-ly": ["dossier"],
     "/quan-tri/ho-so/{}/trinh-ky": ["dossier"],

@@ -22,6 +22,10 @@ bool app_open(struct app *app, const struct config *cfg)
 {
 	memset(app, 0, sizeof *app);
 	app->cfg = *cfg;
+	if (app->cfg.smtp_url[0] != '\0' && mail_address_valid(app->cfg.mail_from))
+		app->mail = (struct mail_settings){ .smtp_url = app->cfg.smtp_url,
+			.from = app->cfg.mail_from, .user = app->cfg.smtp_user,
+			.password = app->cfg.smtp_password, .timeout_s = MAIL_TIMEOUT_MAX_S };
 	pthread_mutex_init(&app->stop_lock, NULL);
 	pthread_cond_init(&app->stop_cond, NULL);
 	if (!routes_check() || !html_init())

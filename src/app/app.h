@@ -5,6 +5,7 @@
 #include "app/config.h"
 #include "auth/auth.h"
 #include "base/status.h"
+#include "mail/mail.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -57,6 +58,7 @@ struct static_file {
 
 struct app {
 	struct config cfg;
+	struct mail_settings mail; /* from cfg; smtp_url NULL when mail is not configured */
 	struct db *db;
 	struct tmpl_set *templates;
 	struct i18n *english;

@@ -392,6 +392,7 @@ void app_dispatch(struct request *r, void *opaque)
 {
 	struct app *app = opaque;
 	r->app = app;
+	r->mail = app->mail.smtp_url != NULL ? &app->mail : NULL;
 	r->is_https = app->cfg.https;
 	const char *lang = request_cookie(r, LANG_COOKIE);
 	r->lang = lang != NULL && strcmp(lang, "en") == 0 ? "en" : "vi";

@@ -95,6 +95,13 @@ const struct route routes[] = {
 	{ POST, "/quan-tri/ho-so/{}/ky-duyet",              dossier_admin_sign,      PERM_DOSSIER_SIGN, true,  false, false },
 	{ POST, "/quan-tri/ho-so/{}/tra-ket-qua",           dossier_admin_return,    PERM_DOSSIER_INTAKE, true, false, false },
 	{ POST, "/quan-tri/ho-so/{}/rut-ho-so",             dossier_admin_withdraw,  PERM_DOSSIER_INTAKE, true, false, false },
+	{ POST, "/quan-tri/ho-so/{}/yeu-cau-bo-sung",       dossier_admin_supplement_request, PERM_STAFF, true, false, false },
+	{ POST, "/quan-tri/ho-so/{}/nhan-bo-sung",          dossier_admin_supplement_receive, PERM_DOSSIER_INTAKE, true, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/phieu-bo-sung",         dossier_admin_supplement_print, PERM_STAFF, false, false, false },
+	{ POST, "/quan-tri/ho-so/{}/tu-choi",               dossier_admin_refuse,    PERM_DOSSIER_INTAKE, true, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/phieu-tu-choi",         dossier_admin_refusal_print, PERM_STAFF, false, false, false },
+	{ POST, "/quan-tri/ho-so/{}/xin-loi-hen-lai",       dossier_admin_extend,    PERM_DOSSIER_SIGN, true, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/van-ban-xin-loi",       dossier_admin_apology_print, PERM_STAFF, false, false, false },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

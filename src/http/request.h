@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mail_settings;
+
 struct arena;
 struct db_conn;
 struct auth_user;
@@ -80,6 +82,7 @@ struct request {
 	bool is_https;                /* cookies get the Secure flag */
 	int64_t now;                  /* UTC seconds at the start of the request */
 	void *app;                    /* the application, opaque to parts */
+	const struct mail_settings *mail; /* how to send notifications; NULL: not configured */
 	const struct calendar *calendar; /* the unit's working-time calendar, set by the dispatcher
 					    for routes that need it (app_route_needs_calendar):
 					    a copy in the arena, at most 60 s older than the

@@ -242,7 +242,7 @@ static const struct {
 	{ "result_ready", "Đã có kết quả, chờ trả", 9 },
 	{ "returned", "Đã trả kết quả", 10 },
 	{ "withdrawn", "Công dân rút hồ sơ", 7 },
-	{ "supplement", "Yêu cầu bổ sung giấy tờ", 5 },
+	{ "supplement_requested", "Chờ bổ sung hồ sơ", 5 },
 	{ "refused", "Không được tiếp nhận", 3 },
 	{ "stopped", "Dừng xử lý", 8 },
 };
@@ -312,6 +312,8 @@ const struct dossier_step dossier_steps[] = {
 	  { "result_ready", NULL }, "returned" },
 	{ "withdraw", "rut-ho-so", "Rút hồ sơ theo yêu cầu công dân", PERM_DOSSIER_INTAKE,
 	  { "received", "processing", "awaiting_signature", NULL }, "withdrawn" },
+	{ "refuse", "tu-choi", "Từ chối tiếp nhận (Mẫu 03)", PERM_DOSSIER_INTAKE,
+	  { "received", NULL }, "refused" },
 };
 const size_t dossier_steps_count = sizeof dossier_steps / sizeof dossier_steps[0];
 

@@ -56,7 +56,7 @@ enum dossier_outcome {
 
 /* One step of the flow: who may take it, from which statuses, to which status. */
 struct dossier_step {
-	const char *action;        /* "take", "submit", "sign", "return", "withdraw" */
+	const char *action;        /* "take", "submit", "sign", "return", "withdraw", "refuse" */
 	const char *slug;          /* the last segment of its address: "nhan-xu-ly" */
 	const char *label;         /* the button: "Nhận xử lý" */
 	enum permission permission;
@@ -157,6 +157,7 @@ struct dossier {
 	int64_t sets, received_at, due_at, promise_due_at; /* promise 0: none */
 	int64_t national_status, finished_at, returned_at;
 	int64_t book_volume, book_line; /* 0: not entered */
+	int64_t extended_due_at;        /* Mẫu 04's new appointment; 0: none */
 };
 
 /* The dossier of a code in the unit. */
@@ -169,6 +170,36 @@ enum status dossier_get(struct db_conn *c, struct arena *a, int64_t unit_id, con
 enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code,
 			    const struct dossier_step *step, const char *role, const char *note,
 			    const struct audit_actor *actor, int64_t now);
+
+/* Mẫu 02: asks for a supplement of a dossier received or in processing (else
+ * STATUS_CONFLICT): status supplement_requested, the clock paused with the working time left
+ * until the appointment (by cal) kept, an event with note (the reason, then the items one a
+ * line) and an audit record, in one transaction. */
+enum status dossier_request_supplement(struct db_conn *c, const struct calendar *cal,
+				       int64_t unit_id, const char *code, const char *role,
+				       const char *note, const struct audit_actor *actor,
+				       int64_t now);
+/* The complete supplement received: back to the status the request was made from, the
+ * appointment the working time left after now (unchanged when the request came after it).
+ * STATUS_CONFLICT when no supplement is awaited. */
+enum status dossier_receive_supplement(struct db_conn *c, const struct calendar *cal,
+				       int64_t unit_id, const char *code, const char *role,
+				       const struct audit_actor *actor, int64_t now);
+/* The note and time of the latest event of action; STATUS_NOT_FOUND when none. */
+enum status dossier_last_event(struct db_conn *c, struct arena *a, int64_t unit_id,
+			       int64_t dossier_id, const char *action, const char **note,
+			       int64_t *at);
+
+/* Whether a dossier in status is not yet finished (a result, refusal or withdrawal). */
+bool dossier_is_open(const char *status);
+/* Mẫu 04: a letter of apology with a new appointment new_due, stored on the dossier
+ * (extended_due_at; due_at stays the legal one, for statistics) with an event holding the
+ * reason and an audit record, in one transaction. STATUS_CONFLICT when the dossier is
+ * finished; STATUS_INVALID when the current appointment has passed or new_due is not
+ * after it. */
+enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code, const char *role,
+			   const char *reason, int64_t new_due, const struct audit_actor *actor,
+			   int64_t now);
 
 /* The events of a dossier, oldest first, as a JSON array of {at, actor, role, action,
  * from, to, note, step_due_at, outcome} (times as integers; actor "" for none). */

@@ -4,8 +4,10 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/arena.h"
+#include "base/log.h"
 #include "base/num.h"
 #include "http/request.h"
+#include "mail/mail.h"
 #include "onestop/dossier.h"
 #include "onestop/onestop.h"
 #include "onestop/receipt.h"
@@ -67,6 +69,25 @@ static void add_time_left(struct request *r, json_t *o, int64_t due)
 	json_object_set_new(o, "is_due_soon", json_boolean(!overdue && left < DOSSIER_DUE_SOON));
 	json_object_set_new(o, "seconds_left", json_integer(overdue ? -(json_int_t)(r->now - due)
 							   : (json_int_t)left));
+}
+
+/* A plain Vietnamese email to the applicant of dossier code, when they gave an address and
+ * mail is configured; sent after the commit, a failure only logged. */
+static void notify(struct request *r, const char *code, const char *subject, const char *body)
+{
+	struct dossier d;
+	if (r->mail == NULL || dossier_get(r->db, r->arena, r->unit_id, code, &d) != STATUS_OK ||
+	    !mail_address_valid(d.applicant.email))
+		return;
+	char error[256] = "";
+	const char *text = arena_printf(r->arena, "Kính gửi %s,\n\n%s\n\nMã hồ sơ: %s\n\n"
+					"(Thư gửi tự động, xin không trả lời thư này.)\n",
+					d.applicant.name, body, code);
+	if (text == NULL || subject == NULL)
+		return;
+	enum status st = mail_send(r->mail, d.applicant.email, subject, text, error, sizeof error);
+	if (st)
+		log_error("dossier %s: cannot send the notice: %s (%s)", code, error, status_name(st));
 }
 
 /* ---- queues ---- */
@@ -386,6 +407,11 @@ static json_t *dossier_model(struct request *r, const struct dossier *d,
 		json_object_set_new(o, "promise_time", json_string(onestop_time_words(r->arena,
 										    &c->promise)));
 	}
+	if (d->extended_due_at > 0) {
+		json_object_set_new(o, "extended", json_string(short_time(r, d->extended_due_at)));
+		json_object_set_new(o, "extended_words", json_string(dossier_time_words(r->arena,
+									       d->extended_due_at)));
+	}
 	if (d->book_volume > 0)
 		json_object_set_new(o, "book", json_pack("{s:I, s:I}", "volume",
 			(json_int_t)d->book_volume, "line", (json_int_t)d->book_line));
@@ -421,7 +447,13 @@ static json_t *events_model(struct request *r, json_t *events, bool with_people)
 	return events;
 }
 
-enum status dossier_admin_show(struct request *r)
+static bool may_request_supplement(const struct request *r)
+{
+	return auth_allows(r->user, PERM_DOSSIER_INTAKE) ||
+	       auth_allows(r->user, PERM_DOSSIER_PROCESS);
+}
+
+static enum status show_dossier(struct request *r, const char *error)
 {
 	if (!is_dossier_staff(r))
 		return STATUS_FORBIDDEN;
@@ -439,17 +471,48 @@ enum status dossier_admin_show(struct request *r)
 	for (size_t i = 0; i < dossier_steps_count; i++) {
 		const struct dossier_step *s = &dossier_steps[i];
 		if (auth_allows(r->user, s->permission) && dossier_step_allowed(s, d.status))
-			json_array_append_new(actions, json_pack("{s:s, s:s, s:b}", "label", s->label,
-				"url", arena_printf(r->arena, "/quan-tri/ho-so/%s/%s", d.code, s->slug),
-				"is_withdraw", strcmp(s->action, "withdraw") == 0));
+			json_array_append_new(actions, json_pack("{s:s, s:s, s:b, s:b}", "label",
+				s->label, "url", arena_printf(r->arena, "/quan-tri/ho-so/%s/%s", d.code,
+							     s->slug),
+				"is_withdraw", strcmp(s->action, "withdraw") == 0 ||
+					       strcmp(s->action, "refuse") == 0,
+				"is_refuse", strcmp(s->action, "refuse") == 0));
 	}
 	json_object_set_new(model, "actions", actions);
-	if (strcmp(d.status, "returned") != 0 && strcmp(d.status, "withdrawn") != 0)
+	bool paused = strcmp(d.status, "supplement_requested") == 0;
+	json_object_set_new(model, "can_request_supplement", json_boolean(
+		may_request_supplement(r) && (strcmp(d.status, "received") == 0 ||
+					      strcmp(d.status, "processing") == 0)));
+	json_object_set_new(model, "can_receive_supplement", json_boolean(
+		paused && auth_allows(r->user, PERM_DOSSIER_INTAKE)));
+	json_object_set_new(model, "is_paused", json_boolean(paused));
+	int64_t appointment = d.extended_due_at > 0 ? d.extended_due_at : d.due_at;
+	json_object_set_new(model, "can_extend", json_boolean(
+		auth_allows(r->user, PERM_DOSSIER_SIGN) && dossier_is_open(d.status) &&
+		r->now <= appointment));
+	if (error != NULL)
+		json_object_set_new(model, "extend_form", json_pack("{s:s, s:s}",
+			"new_due", form_value(r, "new_due"), "reason", form_value(r, "reason")));
+	json_object_set_new(model, "is_refused", json_boolean(strcmp(d.status, "refused") == 0));
+	if (error != NULL)
+		json_object_set_new(model, "supplement_form", json_pack("{s:s, s:s}",
+			"items", form_value(r, "items"), "reason", form_value(r, "reason")));
+	if (strcmp(d.status, "returned") != 0 && strcmp(d.status, "withdrawn") != 0 &&
+	    strcmp(d.status, "refused") != 0 && !paused)
 		add_time_left(r, model, d.due_at);
-	request_view(r, "onestop/dossier_show", json_pack("{s:s, s:o, s:b, s:s?}", "page_title",
-		"Hồ sơ", "dossier", model, "can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE),
-		"notice", request_query(r, "da-chuyen") != NULL ? "Đã chuyển bước hồ sơ." : NULL));
+	if (error != NULL)
+		r->status = 422;
+	request_view(r, "onestop/dossier_show", json_pack("{s:s, s:o, s:b, s:s?, s:s?}",
+		"page_title", "Hồ sơ", "dossier", model,
+		"can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE),
+		"notice", request_query(r, "da-chuyen") != NULL ? "Đã chuyển bước hồ sơ." : NULL,
+		"error", error));
 	return STATUS_OK;
+}
+
+enum status dossier_admin_show(struct request *r)
+{
+	return show_dossier(r, NULL);
 }
 
 /* The header of the printed forms: the unit's name. */
@@ -545,11 +608,28 @@ static enum status advance(struct request *r, const char *action)
 	const char *note = form_value(r, "note");
 	if (strlen(note) > DOSSIER_NOTE_MAX)
 		return STATUS_INVALID;
+	if (strcmp(step->action, "refuse") == 0) {
+		/* Mẫu 03 states the reason: required, on one line. */
+		struct dossier d;
+		struct onestop_version v;
+		enum status st = load(r, &d, &v);
+		if (st)
+			return st;
+		note = dossier_clean_line(r->arena, note, DOSSIER_NOTE_MAX);
+		if (note == NULL || *note == '\0')
+			return show_dossier(r, "Vui lòng ghi rõ lý do từ chối tiếp nhận hồ sơ "
+					       "(tối đa 1000 ký tự).");
+	}
 	struct audit_actor actor = actor_of(r);
 	enum status st = dossier_advance(r->db, r->unit_id, r->path_params[0], step, r->user->role,
 					 note, &actor, r->now);
 	if (st)
 		return st;
+	if (strcmp(step->to, "result_ready") == 0)
+		notify(r, r->path_params[0], arena_printf(r->arena, "Hồ sơ %s đã có kết quả",
+							   r->path_params[0]),
+		       "Hồ sơ của ông/bà đã có kết quả. Mời ông/bà đến Bộ phận tiếp nhận và trả "
+		       "kết quả để nhận, mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả.");
 	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s?da-chuyen=1",
 					      r->path_params[0]));
 	return STATUS_OK;
@@ -560,6 +640,226 @@ enum status dossier_admin_submit(struct request *r) { return advance(r, "submit"
 enum status dossier_admin_sign(struct request *r) { return advance(r, "sign"); }
 enum status dossier_admin_return(struct request *r) { return advance(r, "return"); }
 enum status dossier_admin_withdraw(struct request *r) { return advance(r, "withdraw"); }
+enum status dossier_admin_refuse(struct request *r) { return advance(r, "refuse"); }
+
+/* ---- apology and extension (Mẫu 04) ---- */
+
+enum status dossier_admin_extend(struct request *r)
+{
+	if (!auth_allows(r->user, PERM_DOSSIER_SIGN))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	if (!dossier_is_open(d.status))
+		return STATUS_CONFLICT;
+	int64_t appointment = d.extended_due_at > 0 ? d.extended_due_at : d.due_at;
+	if (r->now > appointment)
+		return show_dossier(r, "Đã quá ngày hẹn trả: văn bản xin lỗi và hẹn lại phải gửi "
+				       "trước ngày hẹn trả.");
+	const char *reason = dossier_clean_line(r->arena, form_value(r, "reason"),
+						DOSSIER_NOTE_MAX);
+	if (reason == NULL || *reason == '\0')
+		return show_dossier(r, "Vui lòng ghi rõ lý do chậm trễ (tối đa 1000 ký tự).");
+	int64_t new_due;
+	if (!clock_parse_local_datetime(form_value(r, "new_due"), &new_due))
+		return show_dossier(r, "Vui lòng nhập ngày hẹn trả mới hợp lệ.");
+	if (new_due <= appointment)
+		return show_dossier(r, "Ngày hẹn trả mới phải sau ngày hẹn hiện tại.");
+	struct audit_actor actor = actor_of(r);
+	st = dossier_extend(r->db, r->unit_id, d.code, r->user->role, reason, new_due, &actor,
+			    r->now);
+	if (st)
+		return st;
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s/van-ban-xin-loi",
+					      d.code));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_apology_print(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	const char *note;
+	int64_t at;
+	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "extend", &note, &at);
+	if (st)
+		return st;
+	json_t *model = dossier_model(r, &d, &v);
+	json_object_set_new(model, "apology", json_pack("{s:s, s:s}", "reason", note,
+		"written_words", dossier_time_words(r->arena, at)));
+	return print_model(r, "Văn bản xin lỗi và hẹn lại ngày trả kết quả", model,
+			   "onestop/dossier_apology");
+}
+
+enum status dossier_admin_refusal_print(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	const char *note;
+	int64_t at;
+	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "refuse", &note, &at);
+	if (st)
+		return st;
+	json_t *model = dossier_model(r, &d, &v);
+	json_object_set_new(model, "refusal", json_pack("{s:s, s:s}", "reason", note,
+		"refused_words", dossier_time_words(r->arena, at)));
+	return print_model(r, "Phiếu từ chối tiếp nhận giải quyết hồ sơ", model,
+			   "onestop/dossier_refusal");
+}
+
+/* ---- supplement (Mẫu 02) ---- */
+
+enum { SUPPLEMENT_ITEMS_MAX = 30, SUPPLEMENT_ITEM_MAX = 300, SUPPLEMENT_REASON_MAX = 500 };
+
+/* The reason then the items, one a line, as stored in the event's note; NULL and *error
+ * when the form is not acceptable. */
+static const char *supplement_note(struct request *r, const char **error)
+{
+	const char *reason = dossier_clean_line(r->arena, form_value(r, "reason"),
+						SUPPLEMENT_REASON_MAX);
+	if (reason == NULL || *reason == '\0') {
+		*error = "Vui lòng ghi lý do yêu cầu bổ sung (tối đa 500 ký tự).";
+		return NULL;
+	}
+	const char *items = form_value(r, "items");
+	if (strlen(items) > SUPPLEMENT_ITEMS_MAX * SUPPLEMENT_ITEM_MAX * 4) {
+		*error = "Danh sách giấy tờ cần bổ sung quá dài.";
+		return NULL;
+	}
+	const char *note = reason;
+	size_t count = 0;
+	const char *p = items;
+	while (*p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		char *line = arena_strndup(r->arena, p, n);
+		if (line == NULL)
+			return NULL;
+		const char *clean = dossier_clean_line(r->arena, line, SUPPLEMENT_ITEM_MAX);
+		if (clean == NULL) {
+			*error = "Mỗi giấy tờ cần bổ sung ghi trên một dòng, tối đa 300 ký tự.";
+			return NULL;
+		}
+		if (*clean != '\0') {
+			if (++count > SUPPLEMENT_ITEMS_MAX) {
+				*error = "Tối đa 30 giấy tờ cần bổ sung.";
+				return NULL;
+			}
+			note = arena_printf(r->arena, "%s\n%s", note, clean);
+		}
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	if (count == 0) {
+		*error = "Vui lòng ghi các giấy tờ cần bổ sung, hoàn thiện (mỗi giấy tờ một dòng).";
+		return NULL;
+	}
+	return note;
+}
+
+enum status dossier_admin_supplement_request(struct request *r)
+{
+	if (!may_request_supplement(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	const char *error = NULL;
+	const char *note = supplement_note(r, &error);
+	if (note == NULL)
+		return error != NULL ? show_dossier(r, error) : STATUS_TOO_LARGE;
+	struct audit_actor actor = actor_of(r);
+	st = dossier_request_supplement(r->db, r->calendar, r->unit_id, d.code, r->user->role,
+					note, &actor, r->now);
+	if (st)
+		return st;
+	/* The note is the reason, then the items one a line. */
+	const char *nl = strchr(note, '\n');
+	const char *list = "";
+	for (const char *p = nl; p != NULL; ) {
+		const char *next = strchr(p + 1, '\n');
+		size_t n = next != NULL ? (size_t)(next - p - 1) : strlen(p + 1);
+		list = arena_printf(r->arena, "%s\n- %.*s", list, (int)n, p + 1);
+		p = next;
+		if (list == NULL)
+			break;
+	}
+	if (nl != NULL && list != NULL)
+		notify(r, d.code, arena_printf(r->arena, "Hồ sơ %s cần bổ sung, hoàn thiện",
+						d.code),
+		       arena_printf(r->arena, "Hồ sơ của ông/bà cần bổ sung, hoàn thiện các giấy "
+				    "tờ sau:%s\n\nLý do: %.*s\n\nThời hạn giải quyết tạm dừng cho "
+				    "đến khi nhận đủ hồ sơ bổ sung.", list, (int)(nl - note), note));
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s/phieu-bo-sung",
+					      d.code));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_supplement_receive(struct request *r)
+{
+	if (!auth_allows(r->user, PERM_DOSSIER_INTAKE))
+		return STATUS_FORBIDDEN;
+	if (!dossier_code_valid(r->path_params[0]))
+		return STATUS_NOT_FOUND;
+	struct audit_actor actor = actor_of(r);
+	enum status st = dossier_receive_supplement(r->db, r->calendar, r->unit_id,
+						    r->path_params[0], r->user->role, &actor, r->now);
+	if (st)
+		return st;
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s/bien-nhan",
+					      r->path_params[0]));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_supplement_print(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	const char *note;
+	int64_t at;
+	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "supplement_request", &note,
+				&at);
+	if (st)
+		return st;
+	json_t *model = dossier_model(r, &d, &v);
+	json_t *items = json_array();
+	const char *nl = strchr(note, '\n');
+	const char *reason = nl != NULL ? arena_strndup(r->arena, note, (size_t)(nl - note)) : note;
+	size_t number = 0;
+	while (nl != NULL) {
+		const char *p = nl + 1;
+		nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		json_array_append_new(items, json_pack("{s:I, s:s%}", "number",
+			(json_int_t)++number, "text", p, n));
+	}
+	json_object_set_new(model, "supplement", json_pack("{s:s, s:o, s:s}",
+		"reason", reason != NULL ? reason : "", "items", items,
+		"requested_words", dossier_time_words(r->arena, at)));
+	return print_model(r, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", model,
+			   "onestop/dossier_supplement");
+}
 
 /* ---- online submission ---- */
 

@@ -21,6 +21,13 @@ enum status dossier_admin_submit(struct request *r);        /* {code} */
 enum status dossier_admin_sign(struct request *r);          /* {code} */
 enum status dossier_admin_return(struct request *r);        /* {code} */
 enum status dossier_admin_withdraw(struct request *r);      /* {code} */
+enum status dossier_admin_refuse(struct request *r);        /* {code}: Mẫu 03 */
+enum status dossier_admin_refusal_print(struct request *r); /* {code}: Mẫu 03 printed */
+enum status dossier_admin_extend(struct request *r);        /* {code}: Mẫu 04 */
+enum status dossier_admin_apology_print(struct request *r); /* {code}: Mẫu 04 printed */
+enum status dossier_admin_supplement_request(struct request *r); /* {code}: Mẫu 02 asked */
+enum status dossier_admin_supplement_receive(struct request *r); /* {code}: supplement in */
+enum status dossier_admin_supplement_print(struct request *r);   /* {code}: Mẫu 02 */
 
 /* public */
 enum status dossier_page_online_form(struct request *r);    /* {procedure code} */

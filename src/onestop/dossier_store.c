@@ -5,6 +5,7 @@
 #include "base/arena.h"
 #include "store/store.h"
 #include "upload/upload.h"
+#include "worktime/due.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -206,7 +207,7 @@ enum status dossier_get(struct db_conn *c, struct arena *a, int64_t unit_id, con
 		" delivery, applicant_name, applicant_id_number, applicant_address, applicant_phone,"
 		" applicant_email, sets, received_at, due_at, COALESCE(promise_due_at, 0),"
 		" national_status, COALESCE(finished_at, 0), COALESCE(returned_at, 0),"
-		" COALESCE(book_volume, 0), COALESCE(book_line, 0)"
+		" COALESCE(book_volume, 0), COALESCE(book_line, 0), COALESCE(extended_due_at, 0)"
 		" FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
 	if (st)
 		return st;
@@ -228,7 +229,7 @@ enum status dossier_get(struct db_conn *c, struct arena *a, int64_t unit_id, con
 		.due_at = db_column_int64(s, 15), .promise_due_at = db_column_int64(s, 16),
 		.national_status = db_column_int64(s, 17), .finished_at = db_column_int64(s, 18),
 		.returned_at = db_column_int64(s, 19), .book_volume = db_column_int64(s, 20),
-		.book_line = db_column_int64(s, 21),
+		.book_line = db_column_int64(s, 21), .extended_due_at = db_column_int64(s, 22),
 	};
 	return STATUS_OK;
 }
@@ -263,7 +264,8 @@ enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code
 	}
 	st = db_prepare(c,
 		"UPDATE dossier SET status = ?3, national_status = ?4,"
-		" finished_at = CASE WHEN ?3 = 'result_ready' THEN ?5 ELSE finished_at END,"
+		" finished_at = CASE WHEN ?3 IN ('result_ready', 'refused') THEN ?5"
+		" ELSE finished_at END,"
 		" returned_at = CASE WHEN ?3 = 'returned' THEN ?5 ELSE returned_at END"
 		" WHERE unit_id = ?1 AND id = ?2", &s);
 	if (st)
@@ -413,4 +415,243 @@ enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const cha
 		return st;
 	db_bind_int64(s, 1, now - DOSSIER_LOOKUP_WINDOW);
 	return db_exec(s);
+}
+
+/* ---- supplement (Mẫu 02) ---- */
+
+/* The id, status, due time and paused-left of a dossier, locked for the transaction. */
+static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const char *code,
+				    int64_t *id, char status[32], int64_t *due, int64_t *left)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT id, status, due_at, COALESCE(paused_left, 0)"
+				       " FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	*id = db_column_int64(s, 0);
+	snprintf(status, 32, "%s", db_column_text(s, 1));
+	*due = db_column_int64(s, 2);
+	*left = db_column_int64(s, 3);
+	return STATUS_OK;
+}
+
+enum status dossier_request_supplement(struct db_conn *c, const struct calendar *cal,
+				       int64_t unit_id, const char *code, const char *role,
+				       const char *note, const struct audit_actor *actor,
+				       int64_t now)
+{
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	int64_t id, due, left;
+	char from[32];
+	if ((st = fetch_for_change(c, unit_id, code, &id, from, &due, &left)) != STATUS_OK)
+		goto fail;
+	if (strcmp(from, "received") != 0 && strcmp(from, "processing") != 0) {
+		st = STATUS_CONFLICT;
+		goto fail;
+	}
+	left = due_working_time_between(cal, now, due);
+	if (left < 0)
+		left = 0;
+	struct db_stmt *s;
+	st = db_prepare(c, "UPDATE dossier SET status = ?3, national_status = ?4, paused_at = ?5,"
+			   " paused_left = ?6 WHERE unit_id = ?1 AND id = ?2", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, id);
+	db_bind_text(s, 3, "supplement_requested");
+	db_bind_int64(s, 4, dossier_national_status("supplement_requested"));
+	db_bind_int64(s, 5, now);
+	db_bind_int64(s, 6, left);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, due));
+	st = add_event(c, unit_id, id, actor, role, now, "supplement_request", from,
+		       "supplement_requested", note, due, outcome);
+	if (st)
+		goto fail;
+	json_t *before = json_pack("{s:s, s:s}", "code", code, "status", from);
+	json_t *after = json_pack("{s:s, s:s, s:I}", "code", code, "status",
+				  "supplement_requested", "paused_left", (json_int_t)left);
+	st = audit_append(c, unit_id, actor, now, "dossier.supplement_request", "dossier", id,
+			  before, after);
+	json_decref(before);
+	json_decref(after);
+	if (st)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
+}
+
+enum status dossier_receive_supplement(struct db_conn *c, const struct calendar *cal,
+				       int64_t unit_id, const char *code, const char *role,
+				       const struct audit_actor *actor, int64_t now)
+{
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	int64_t id, due, left;
+	char from[32];
+	if ((st = fetch_for_change(c, unit_id, code, &id, from, &due, &left)) != STATUS_OK)
+		goto fail;
+	if (strcmp(from, "supplement_requested") != 0) {
+		st = STATUS_CONFLICT;
+		goto fail;
+	}
+	/* Back to the status the request was made from. */
+	struct db_stmt *s;
+	st = db_prepare(c, "SELECT COALESCE(from_status, 'received'), at FROM dossier_event"
+			   " WHERE unit_id = ?1 AND dossier_id = ?2 AND action = 'supplement_request'"
+			   " ORDER BY at DESC, id DESC LIMIT 1", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, id);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		goto fail;
+	char to[32];
+	snprintf(to, sizeof to, "%s", row ? db_column_text(s, 0) : "received");
+	int64_t paused_at = row ? db_column_int64(s, 1) : now;
+	/* A request made once the appointment had passed leaves it where it was. */
+	int64_t new_due = due;
+	if (paused_at < due) {
+		if ((st = due_add_working_time(cal, now, left, &new_due)) != STATUS_OK)
+			goto fail;
+		if (new_due < due)
+			new_due = due;
+	}
+	st = db_prepare(c, "UPDATE dossier SET status = ?3, national_status = ?4, due_at = ?5,"
+			   " paused_at = NULL, paused_left = NULL WHERE unit_id = ?1 AND id = ?2", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, id);
+	db_bind_text(s, 3, to);
+	db_bind_int64(s, 4, dossier_national_status(to));
+	db_bind_int64(s, 5, new_due);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	st = add_event(c, unit_id, id, actor, role, now, "supplement_receive", from, to,
+		       "", 0, NULL);
+	if (st)
+		goto fail;
+	json_t *before = json_pack("{s:s, s:s, s:I}", "code", code, "status", from,
+				   "due_at", (json_int_t)due);
+	json_t *after = json_pack("{s:s, s:s, s:I}", "code", code, "status", to,
+				  "due_at", (json_int_t)new_due);
+	st = audit_append(c, unit_id, actor, now, "dossier.supplement_receive", "dossier", id,
+			  before, after);
+	json_decref(before);
+	json_decref(after);
+	if (st)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
+}
+
+enum status dossier_last_event(struct db_conn *c, struct arena *a, int64_t unit_id,
+			       int64_t dossier_id, const char *action, const char **note,
+			       int64_t *at)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT note, at FROM dossier_event WHERE unit_id = ?1"
+				       " AND dossier_id = ?2 AND action = ?3"
+				       " ORDER BY at DESC, id DESC LIMIT 1", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	db_bind_text(s, 3, action);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	*note = dup(a, s, 0);
+	*at = db_column_int64(s, 1);
+	return STATUS_OK;
+}
+
+/* ---- apology and extension (Mẫu 04) ---- */
+
+bool dossier_is_open(const char *status)
+{
+	return strcmp(status, "received") == 0 || strcmp(status, "processing") == 0 ||
+	       strcmp(status, "awaiting_signature") == 0 ||
+	       strcmp(status, "supplement_requested") == 0;
+}
+
+enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code, const char *role,
+			   const char *reason, int64_t new_due, const struct audit_actor *actor,
+			   int64_t now)
+{
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	struct db_stmt *s;
+	st = db_prepare(c, "SELECT id, status, due_at, COALESCE(extended_due_at, 0) FROM dossier"
+			   " WHERE unit_id = ?1 AND code = ?2", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		goto fail;
+	if (!row) {
+		st = STATUS_NOT_FOUND;
+		goto fail;
+	}
+	int64_t id = db_column_int64(s, 0), due = db_column_int64(s, 2);
+	int64_t current = db_column_int64(s, 3) > 0 ? db_column_int64(s, 3) : due;
+	char status[32];
+	snprintf(status, sizeof status, "%s", db_column_text(s, 1));
+	if (!dossier_is_open(status)) {
+		st = STATUS_CONFLICT;
+		goto fail;
+	}
+	if (now > current || new_due <= current) {
+		st = STATUS_INVALID;
+		goto fail;
+	}
+	st = db_prepare(c, "UPDATE dossier SET extended_due_at = ?3 WHERE unit_id = ?1 AND id = ?2",
+			&s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, id);
+	db_bind_int64(s, 3, new_due);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	st = add_event(c, unit_id, id, actor, role, now, "extend", status, status, reason, current,
+		       NULL);
+	if (st)
+		goto fail;
+	json_t *before = json_pack("{s:s, s:I, s:I}", "code", code, "due_at", (json_int_t)due,
+				   "appointment", (json_int_t)current);
+	json_t *after = json_pack("{s:s, s:I, s:I}", "code", code, "due_at", (json_int_t)due,
+				  "appointment", (json_int_t)new_due);
+	st = audit_append(c, unit_id, actor, now, "dossier.extend", "dossier", id, before, after);
+	json_decref(before);
+	json_decref(after);
+	if (st)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
 }

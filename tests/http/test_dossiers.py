@@ -10,7 +10,8 @@ import threading
 
 import pytest
 
-from conftest import Server, phuong
+from conftest import Server, free_port, phuong
+from smtp_sink import SmtpSink
 from util import check_page, parse, png_bytes, squash, text
 
 STAFF = {"canbo": ("clerk", "Cán bộ một cửa 2025 #1"),
@@ -409,3 +410,263 @@ def test_the_receipt_qr_is_signed_and_checks_without_the_server(office, tmp_path
     # Visitors and other roles get no QR.
     assert s.client().get(src[0]).status_code == 303
     assert office["specialist"].get(src[0]).status_code == 403
+
+
+def request_supplement(client, code, items="Bản sao giấy khai sinh\nẢnh 4x6",
+                       reason="Thiếu giấy tờ theo quy định"):
+    token = client.csrf_from("/quan-tri/ho-so/%s" % code, None)
+    return client.post("/quan-tri/ho-so/%s/yeu-cau-bo-sung" % code,
+                       {"csrf": token, "items": items, "reason": reason})
+
+
+def test_supplement_request_pauses_the_clock_and_prints_form_02(office):
+    s, clerk, specialist = office["server"], office["clerk"], office["specialist"]
+    _, code = intake(clerk)
+    q = "SELECT status, national_status, due_at, paused_at, paused_left FROM dossier" \
+        " WHERE code = '%s'" % code
+    before = s.db.rows(q)[0]
+    events = "SELECT count(*) FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id" \
+             " WHERE d.code = '%s'" % code
+    n = s.db.value(events)
+    # The leader may not ask; bad input is refused and writes nothing.
+    assert request_supplement(office["leader"], code).status_code == 403
+    for items, reason, message in (("", "Thiếu", "giấy tờ cần bổ sung"),
+                                   ("  \n \n", "Thiếu", "giấy tờ cần bổ sung"),
+                                   ("Ảnh", "", "lý do"), ("x" * 301, "Thiếu", "300 ký tự")):
+        r = request_supplement(specialist, code, items, reason)
+        assert r.status_code == 422, (items, reason, r.status_code)
+        assert message in text(parse(r.content)), (items, message)
+    assert s.db.rows(q)[0] == before and s.db.value(events) == n
+    # The specialist asks, from processing.
+    assert post_step(specialist, code, "nhan-xu-ly").status_code == 303
+    r = request_supplement(specialist, code)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/phieu-bo-sung")
+    row = s.db.rows(q)[0]
+    assert row["status"] == "supplement_requested" and int(row["national_status"]) == 5
+    assert int(row["paused_left"]) > 0 and int(row["paused_at"]) > 0
+    assert int(row["due_at"]) == int(before["due_at"])
+    # Only one open request: the guidance is given once.
+    assert request_supplement(specialist, code).status_code == 409
+    assert request_supplement(clerk, code).status_code == 409
+    # No step of the flow while the supplement is awaited.
+    assert post_step(specialist, code, "trinh-ky").status_code == 409
+    ev = s.db.rows("SELECT e.action, e.from_status, e.to_status, e.note, e.role"
+                   " FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id"
+                   " WHERE d.code = '%s' ORDER BY e.id DESC" % code)[0]
+    assert ev["action"] == "supplement_request" and ev["from_status"] == "processing"
+    assert ev["role"] == "specialist" and "Ảnh 4x6" in ev["note"]
+    doc = check_page(specialist.get("/quan-tri/ho-so/%s/phieu-bo-sung" % code))
+    t = squash(text(doc))
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in t and "Mẫu số 02" in t
+    assert squash(text(doc.xpath("//*[@id='code']")[0])) == code
+    assert squash(text(doc.xpath("//*[@id='applicant']")[0])) == "Nguyễn Thị Hoa"
+    assert [squash(text(li)) for li in doc.xpath("//ol[@id='supplement-items']/li")] == \
+        ["Bản sao giấy khai sinh", "Ảnh 4x6"]
+    assert squash(text(doc.xpath("//*[@id='supplement-reason']")[0])) == \
+        "Thiếu giấy tờ theo quy định"
+    assert re.search(r"ngày \d\d tháng \d\d năm \d{4}",
+                     text(doc.xpath("//*[@id='requested']")[0]))
+    # A dossier never asked has no form 02.
+    _, other = intake(clerk)
+    assert clerk.get("/quan-tri/ho-so/%s/phieu-bo-sung" % other).status_code == 404
+    assert s.client(login="editor").get("/quan-tri/ho-so/%s/phieu-bo-sung" % code) \
+        .status_code == 403
+
+
+def test_the_complete_supplement_resumes_the_clock_with_the_time_left(office):
+    s, clerk = office["server"], office["clerk"]
+    _, code = intake(clerk)
+    # The clerk may ask too, from received.
+    assert request_supplement(clerk, code).status_code == 303
+    due0 = int(s.db.value("SELECT due_at FROM dossier WHERE code = '%s'" % code))
+    # A week passes while the citizen gathers the papers; the request left 5 minutes less
+    # than now would, so that the seconds this test takes never carry the appointment past
+    # the end of its working day.
+    week = 7 * 86400
+    s.db.run("UPDATE dossier SET received_at = received_at - %d, due_at = due_at - %d,"
+             " paused_at = paused_at - %d, paused_left = paused_left - 300"
+             " WHERE code = '%s'" % (week, week, week, code))
+    s.db.run("UPDATE dossier_event SET at = at - %d WHERE dossier_id ="
+                 " (SELECT id FROM dossier WHERE code = '%s')" % (week, code))
+    token = clerk.csrf_from("/quan-tri/ho-so/%s" % code, None)
+    for other in ("specialist", "leader"):
+        t = office[other].csrf_from("/quan-tri/ho-so/%s" % code, None)
+        assert office[other].post("/quan-tri/ho-so/%s/nhan-bo-sung" % code,
+                                  {"csrf": t}).status_code == 403
+    r = clerk.post("/quan-tri/ho-so/%s/nhan-bo-sung" % code, {"csrf": token})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/bien-nhan")
+    row = s.db.rows("SELECT status, national_status, due_at, paused_at, paused_left"
+                    " FROM dossier WHERE code = '%s'" % code)[0]
+    assert row["status"] == "received" and int(row["national_status"]) == 2
+    assert row["paused_at"] is None and row["paused_left"] is None
+    # The working time left at the request runs again from now: the week does not count.
+    due = int(row["due_at"])
+    assert due0 - 300 <= due <= due0, (due, due0)
+    assert due - (due0 - week) >= week - 300
+    doc = check_page(clerk.get("/quan-tri/ho-so/%s/bien-nhan" % code))
+    local = datetime.datetime.fromtimestamp(due, VN)
+    assert local.strftime("ngày %d tháng %m năm %Y") in text(doc.xpath("//*[@id='r-due']")[0])
+    # Nothing awaited any more.
+    token = clerk.csrf_from("/quan-tri/ho-so/%s" % code, None)
+    assert clerk.post("/quan-tri/ho-so/%s/nhan-bo-sung" % code,
+                      {"csrf": token}).status_code == 409
+    assert s.db.value("SELECT action FROM dossier_event WHERE dossier_id = (SELECT id FROM"
+                      " dossier WHERE code = '%s') ORDER BY id DESC LIMIT 1" % code) == \
+        "supplement_receive"
+
+
+def refuse(client, code, reason):
+    token = client.csrf_from("/quan-tri/ho-so/%s" % code, None)
+    return client.post("/quan-tri/ho-so/%s/tu-choi" % code, {"csrf": token, "note": reason})
+
+
+def test_refusal_needs_a_reason_and_prints_form_03(office):
+    s, clerk = office["server"], office["clerk"]
+    _, code = intake(clerk)
+    q = "SELECT status, national_status, finished_at FROM dossier WHERE code = '%s'" % code
+    before = s.db.rows(q)[0]
+    n = s.db.value("SELECT count(*) FROM dossier_event")
+    assert refuse(office["specialist"], code, "Không thuộc thẩm quyền").status_code == 403
+    assert refuse(office["leader"], code, "Không thuộc thẩm quyền").status_code == 403
+    for reason in ("", "   "):
+        r = refuse(clerk, code, reason)
+        assert r.status_code == 422, (reason, r.status_code)
+        assert "lý do từ chối" in text(parse(r.content))
+    assert s.db.rows(q)[0] == before and s.db.value("SELECT count(*) FROM dossier_event") == n
+    assert clerk.get("/quan-tri/ho-so/%s/phieu-tu-choi" % code).status_code == 404
+    r = refuse(clerk, code, "Hồ sơ không thuộc thẩm quyền giải quyết của phường")
+    assert r.status_code == 303
+    row = s.db.rows(q)[0]
+    assert row["status"] == "refused" and int(row["national_status"]) == 3
+    assert row["finished_at"] is not None
+    assert refuse(clerk, code, "Lần nữa").status_code == 409
+    assert post_step(office["specialist"], code, "nhan-xu-ly").status_code == 409
+    doc = check_page(clerk.get("/quan-tri/ho-so/%s/phieu-tu-choi" % code))
+    t = squash(text(doc))
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in t and "Mẫu số 03" in t
+    assert squash(text(doc.xpath("//*[@id='code']")[0])) == code
+    assert squash(text(doc.xpath("//*[@id='applicant']")[0])) == "Nguyễn Thị Hoa"
+    assert squash(text(doc.xpath("//*[@id='refusal-reason']")[0])) == \
+        "Hồ sơ không thuộc thẩm quyền giải quyết của phường"
+    # Only from received: once taken, the dossier can no longer be refused at the counter.
+    _, other = intake(clerk)
+    assert post_step(office["specialist"], other, "nhan-xu-ly").status_code == 303
+    assert refuse(clerk, other, "Thiếu giấy tờ").status_code == 409
+
+
+def extend(client, code, new_due, reason="Cần xác minh thêm với cơ quan khác"):
+    token = client.csrf_from("/quan-tri/ho-so/%s" % code, None)
+    return client.post("/quan-tri/ho-so/%s/xin-loi-hen-lai" % code,
+                       {"csrf": token, "new_due": new_due, "reason": reason})
+
+
+def test_apology_gives_a_new_appointment_before_the_old_one_passes(office):
+    s, clerk, leader = office["server"], office["clerk"], office["leader"]
+    _, code = intake(clerk)
+    q = "SELECT status, due_at, extended_due_at FROM dossier WHERE code = '%s'" % code
+    before = s.db.rows(q)[0]
+    due = datetime.datetime.fromtimestamp(int(before["due_at"]), VN)
+    later = local_input(due + datetime.timedelta(days=3))
+    n = s.db.value("SELECT count(*) FROM dossier_event")
+    assert extend(clerk, code, later).status_code == 403
+    assert extend(office["specialist"], code, later).status_code == 403
+    for new_due, reason, message in ((later, "", "lý do"), ("ngày mai", "Chậm", "hợp lệ"),
+                                     (local_input(due - datetime.timedelta(hours=2)), "Chậm",
+                                      "sau ngày hẹn hiện tại")):
+        r = extend(leader, code, new_due, reason)
+        assert r.status_code == 422, (new_due, reason, r.status_code)
+        assert message in text(parse(r.content)), (new_due, message)
+    assert s.db.rows(q)[0] == before and s.db.value("SELECT count(*) FROM dossier_event") == n
+    assert leader.get("/quan-tri/ho-so/%s/van-ban-xin-loi" % code).status_code == 404
+    r = extend(leader, code, later)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/van-ban-xin-loi")
+    row = s.db.rows(q)[0]
+    # The legal appointment stays for the statistics: the dossier still counts late.
+    assert row["due_at"] == before["due_at"] and row["status"] == "received"
+    new = datetime.datetime.fromtimestamp(int(row["extended_due_at"]), VN)
+    assert local_input(new) == later
+    ev = s.db.rows("SELECT e.action, e.note, e.role, e.step_due_at FROM dossier_event e"
+                   " JOIN dossier d ON d.id = e.dossier_id WHERE d.code = '%s'"
+                   " ORDER BY e.id DESC" % code)[0]
+    assert ev["action"] == "extend" and ev["role"] == "leader"
+    assert ev["note"] == "Cần xác minh thêm với cơ quan khác"
+    assert ev["step_due_at"] == before["due_at"]
+    doc = check_page(clerk.get("/quan-tri/ho-so/%s/van-ban-xin-loi" % code))
+    t = squash(text(doc))
+    assert "Mẫu số 04" in t and "XIN LỖI" in t
+    assert squash(text(doc.xpath("//*[@id='code']")[0])) == code
+    assert squash(text(doc.xpath("//*[@id='applicant']")[0])) == "Nguyễn Thị Hoa"
+    assert squash(text(doc.xpath("//*[@id='apology-reason']")[0])) == \
+        "Cần xác minh thêm với cơ quan khác"
+    assert new.strftime("ngày %d tháng %m năm %Y") in text(doc.xpath("//*[@id='new-due']")[0])
+    assert due.strftime("ngày %d tháng %m năm %Y") in text(doc.xpath("//*[@id='due']")[0])
+    # A second letter must go past the new appointment.
+    assert extend(leader, code, later).status_code == 422
+    # A finished dossier: conflict.
+    _, other = intake(clerk)
+    assert refuse(clerk, other, "Không thuộc thẩm quyền").status_code == 303
+    assert extend(leader, other, later).status_code == 409
+
+
+def test_apology_is_refused_once_the_appointment_has_passed(office):
+    s, clerk, leader = office["server"], office["clerk"], office["leader"]
+    received = datetime.datetime.now(VN) - datetime.timedelta(days=20)
+    r, code = intake(clerk, received_at=local_input(received))
+    assert code, r.status_code
+    n = s.db.value("SELECT count(*) FROM dossier_event")
+    r = extend(leader, code, local_input(datetime.datetime.now(VN) + datetime.timedelta(days=5)))
+    assert r.status_code == 422
+    assert "Đã quá ngày hẹn trả" in text(parse(r.content))
+    assert s.db.value("SELECT extended_due_at FROM dossier WHERE code = '%s'" % code) is None
+    assert s.db.value("SELECT count(*) FROM dossier_event") == n
+
+
+def mail_server(start_server, tmp_path, smtp_url):
+    ini = tmp_path / "phuong.ini"
+    ini.write_text("[mail]\nsmtp_url = %s\nmail_from = mot-cua@phuong9.example.vn\n"
+                   % smtp_url, encoding="utf-8")
+    s = start_server(tmp_path / "data", extra_args=("--config", str(ini)))
+    add_staff(s)
+    return s, {user: login(s, user) for user in STAFF}
+
+
+def test_the_applicant_is_mailed_the_supplement_request_and_the_result(tmp_path, start_server):
+    import email
+    import email.policy
+    with SmtpSink(tmp_path / "inbox") as sink:
+        s, who = mail_server(start_server, tmp_path, "smtp://127.0.0.1:%d" % sink.port)
+        _, code = intake(who["canbo"])
+        assert sink.messages() == []
+        assert request_supplement(who["chuyenvien"], code).status_code == 303
+        messages = sink.messages()
+        assert len(messages) == 1
+        msg = email.message_from_bytes(messages[0], policy=email.policy.default)
+        assert msg["To"].addresses[0].addr_spec == "hoa@example.vn"
+        assert code in msg["Subject"] and "bổ sung" in msg["Subject"]
+        body = msg.get_content()
+        assert "- Bản sao giấy khai sinh" in body and "- Ảnh 4x6" in body
+        assert "Lý do: Thiếu giấy tờ theo quy định" in body and "Nguyễn Thị Hoa" in body
+        token = who["canbo"].csrf_from("/quan-tri/ho-so/%s" % code, None)
+        assert who["canbo"].post("/quan-tri/ho-so/%s/nhan-bo-sung" % code,
+                                 {"csrf": token}).status_code == 303
+        for slug, user in (("nhan-xu-ly", "chuyenvien"), ("trinh-ky", "chuyenvien")):
+            assert post_step(who[user], code, slug).status_code == 303
+        assert len(sink.messages()) == 1
+        assert post_step(who["lanhdao"], code, "ky-duyet").status_code == 303
+        messages = sink.messages()
+        assert len(messages) == 2
+        msg = email.message_from_bytes(messages[1], policy=email.policy.default)
+        assert code in msg["Subject"] and "kết quả" in msg["Subject"]
+        assert "đã có kết quả" in msg.get_content()
+        # No address given: no mail.
+        _, quiet = intake(who["canbo"], email="")
+        assert request_supplement(who["chuyenvien"], quiet).status_code == 303
+        assert len(sink.messages()) == 2
+
+
+def test_a_mail_server_down_never_fails_the_request(tmp_path, start_server):
+    s, who = mail_server(start_server, tmp_path, "smtp://127.0.0.1:%d" % free_port())
+    _, code = intake(who["canbo"])
+    assert request_supplement(who["chuyenvien"], code).status_code == 303
+    assert s.db.value("SELECT status FROM dossier WHERE code = '%s'" % code) == \
+        "supplement_requested"

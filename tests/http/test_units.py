@@ -60,6 +60,13 @@ PARAMS = {
     "/quan-tri/ho-so/{}/ky-duyet": ["dossier"],
     "/quan-tri/ho-so/{}/tra-ket-qua": ["dossier"],
     "/quan-tri/ho-so/{}/rut-ho-so": ["dossier"],
+    "/quan-tri/ho-so/{}/yeu-cau-bo-sung": ["dossier"],
+    "/quan-tri/ho-so/{}/nhan-bo-sung": ["dossier"],
+    "/quan-tri/ho-so/{}/phieu-bo-sung": ["dossier"],
+    "/quan-tri/ho-so/{}/tu-choi": ["dossier"],
+    "/quan-tri/ho-so/{}/phieu-tu-choi": ["dossier"],
+    "/quan-tri/ho-so/{}/xin-loi-hen-lai": ["dossier"],
+    "/quan-tri/ho-so/{}/van-ban-xin-loi": ["dossier"],
 }
 # Kinds that name no unit's data: the page must only not show the other unit's.
 UNBOUND = {"day", "static", "lang"}

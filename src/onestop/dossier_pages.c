@@ -678,7 +678,11 @@ enum status dossier_admin_extend(struct request *r)
 	return STATUS_OK;
 }
 
-enum status dossier_admin_apology_print(struct request *r)
+/* A printed form made from the dossier and its last event of one action: the event's
+ * note is the reason, its time when the form was written. */
+static enum status print_event_form(struct request *r, const char *action, const char *key,
+				    const char *time_key, const char *title,
+				    const char *template_name)
 {
 	if (!is_dossier_staff(r))
 		return STATUS_FORBIDDEN;
@@ -689,35 +693,25 @@ enum status dossier_admin_apology_print(struct request *r)
 		return st;
 	const char *note;
 	int64_t at;
-	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "extend", &note, &at);
+	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, action, &note, &at);
 	if (st)
 		return st;
 	json_t *model = dossier_model(r, &d, &v);
-	json_object_set_new(model, "apology", json_pack("{s:s, s:s}", "reason", note,
-		"written_words", dossier_time_words(r->arena, at)));
-	return print_model(r, "Văn bản xin lỗi và hẹn lại ngày trả kết quả", model,
-			   "onestop/dossier_apology");
+	json_object_set_new(model, key, json_pack("{s:s, s:s}", "reason", note,
+		time_key, dossier_time_words(r->arena, at)));
+	return print_model(r, title, model, template_name);
+}
+
+enum status dossier_admin_apology_print(struct request *r)
+{
+	return print_event_form(r, "extend", "apology", "written_words",
+				"Văn bản xin lỗi và hẹn lại ngày trả kết quả", "onestop/dossier_apology");
 }
 
 enum status dossier_admin_refusal_print(struct request *r)
 {
-	if (!is_dossier_staff(r))
-		return STATUS_FORBIDDEN;
-	struct dossier d;
-	struct onestop_version v;
-	enum status st = load(r, &d, &v);
-	if (st)
-		return st;
-	const char *note;
-	int64_t at;
-	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "refuse", &note, &at);
-	if (st)
-		return st;
-	json_t *model = dossier_model(r, &d, &v);
-	json_object_set_new(model, "refusal", json_pack("{s:s, s:s}", "reason", note,
-		"refused_words", dossier_time_words(r->arena, at)));
-	return print_model(r, "Phiếu từ chối tiếp nhận giải quyết hồ sơ", model,
-			   "onestop/dossier_refusal");
+	return print_event_form(r, "refuse", "refusal", "refused_words",
+				"Phiếu từ chối tiếp nhận giải quyết hồ sơ", "onestop/dossier_refusal");
 }
 
 /* ---- supplement (Mẫu 02) ---- */

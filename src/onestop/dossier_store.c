@@ -234,6 +234,39 @@ enum status dossier_get(struct db_conn *c, struct arena *a, int64_t unit_id, con
 	return STATUS_OK;
 }
 
+/* What a change of a dossier reads first, inside its write transaction. */
+struct dossier_row {
+	int64_t id;
+	char status[32];
+	int64_t due;          /* the legal appointment */
+	int64_t paused_left;  /* working seconds left when a supplement was requested; 0 none */
+	int64_t extended_due; /* the Mẫu 04 appointment; 0 none */
+};
+
+static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const char *code,
+				    struct dossier_row *out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT id, status, due_at, COALESCE(paused_left, 0),"
+				       " COALESCE(extended_due_at, 0)"
+				       " FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	out->id = db_column_int64(s, 0);
+	snprintf(out->status, sizeof out->status, "%s", db_column_text(s, 1));
+	out->due = db_column_int64(s, 2);
+	out->paused_left = db_column_int64(s, 3);
+	out->extended_due = db_column_int64(s, 4);
+	return STATUS_OK;
+}
+
 enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code,
 			    const struct dossier_step *step, const char *role, const char *note,
 			    const struct audit_actor *actor, int64_t now)
@@ -241,27 +274,16 @@ enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code
 	enum status st = db_begin(c);
 	if (st)
 		return st;
-	struct db_stmt *s;
-	st = db_prepare(c, "SELECT id, status, due_at FROM dossier WHERE unit_id = ?1 AND code = ?2",
-			&s);
-	if (st)
+	struct dossier_row d;
+	if ((st = fetch_for_change(c, unit_id, code, &d)) != STATUS_OK)
 		goto fail;
-	db_bind_int64(s, 1, unit_id);
-	db_bind_text(s, 2, code);
-	bool row;
-	if ((st = db_step(s, &row)) != STATUS_OK)
-		goto fail;
-	if (!row) {
-		st = STATUS_NOT_FOUND;
-		goto fail;
-	}
-	int64_t id = db_column_int64(s, 0), due = db_column_int64(s, 2);
-	char from[32];
-	snprintf(from, sizeof from, "%s", db_column_text(s, 1));
+	int64_t id = d.id, due = d.due;
+	const char *from = d.status;
 	if (!dossier_step_allowed(step, from)) {
 		st = STATUS_CONFLICT;
 		goto fail;
 	}
+	struct db_stmt *s;
 	st = db_prepare(c,
 		"UPDATE dossier SET status = ?3, national_status = ?4,"
 		" finished_at = CASE WHEN ?3 IN ('result_ready', 'refused') THEN ?5"
@@ -419,29 +441,6 @@ enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const cha
 
 /* ---- supplement (Mẫu 02) ---- */
 
-/* The id, status, due time and paused-left of a dossier, locked for the transaction. */
-static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const char *code,
-				    int64_t *id, char status[32], int64_t *due, int64_t *left)
-{
-	struct db_stmt *s;
-	enum status st = db_prepare(c, "SELECT id, status, due_at, COALESCE(paused_left, 0)"
-				       " FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
-	if (st)
-		return st;
-	db_bind_int64(s, 1, unit_id);
-	db_bind_text(s, 2, code);
-	bool row;
-	if ((st = db_step(s, &row)) != STATUS_OK)
-		return st;
-	if (!row)
-		return STATUS_NOT_FOUND;
-	*id = db_column_int64(s, 0);
-	snprintf(status, 32, "%s", db_column_text(s, 1));
-	*due = db_column_int64(s, 2);
-	*left = db_column_int64(s, 3);
-	return STATUS_OK;
-}
-
 enum status dossier_request_supplement(struct db_conn *c, const struct calendar *cal,
 				       int64_t unit_id, const char *code, const char *role,
 				       const char *note, const struct audit_actor *actor,
@@ -450,15 +449,16 @@ enum status dossier_request_supplement(struct db_conn *c, const struct calendar 
 	enum status st = db_begin(c);
 	if (st)
 		return st;
-	int64_t id, due, left;
-	char from[32];
-	if ((st = fetch_for_change(c, unit_id, code, &id, from, &due, &left)) != STATUS_OK)
+	struct dossier_row d;
+	if ((st = fetch_for_change(c, unit_id, code, &d)) != STATUS_OK)
 		goto fail;
+	int64_t id = d.id, due = d.due;
+	const char *from = d.status;
 	if (strcmp(from, "received") != 0 && strcmp(from, "processing") != 0) {
 		st = STATUS_CONFLICT;
 		goto fail;
 	}
-	left = due_working_time_between(cal, now, due);
+	int64_t left = due_working_time_between(cal, now, due);
 	if (left < 0)
 		left = 0;
 	struct db_stmt *s;
@@ -501,10 +501,11 @@ enum status dossier_receive_supplement(struct db_conn *c, const struct calendar 
 	enum status st = db_begin(c);
 	if (st)
 		return st;
-	int64_t id, due, left;
-	char from[32];
-	if ((st = fetch_for_change(c, unit_id, code, &id, from, &due, &left)) != STATUS_OK)
+	struct dossier_row d;
+	if ((st = fetch_for_change(c, unit_id, code, &d)) != STATUS_OK)
 		goto fail;
+	int64_t id = d.id, due = d.due, left = d.paused_left;
+	const char *from = d.status;
 	if (strcmp(from, "supplement_requested") != 0) {
 		st = STATUS_CONFLICT;
 		goto fail;
@@ -602,24 +603,12 @@ enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code,
 	enum status st = db_begin(c);
 	if (st)
 		return st;
-	struct db_stmt *s;
-	st = db_prepare(c, "SELECT id, status, due_at, COALESCE(extended_due_at, 0) FROM dossier"
-			   " WHERE unit_id = ?1 AND code = ?2", &s);
-	if (st)
+	struct dossier_row d;
+	if ((st = fetch_for_change(c, unit_id, code, &d)) != STATUS_OK)
 		goto fail;
-	db_bind_int64(s, 1, unit_id);
-	db_bind_text(s, 2, code);
-	bool row;
-	if ((st = db_step(s, &row)) != STATUS_OK)
-		goto fail;
-	if (!row) {
-		st = STATUS_NOT_FOUND;
-		goto fail;
-	}
-	int64_t id = db_column_int64(s, 0), due = db_column_int64(s, 2);
-	int64_t current = db_column_int64(s, 3) > 0 ? db_column_int64(s, 3) : due;
-	char status[32];
-	snprintf(status, sizeof status, "%s", db_column_text(s, 1));
+	int64_t id = d.id, due = d.due;
+	int64_t current = d.extended_due > 0 ? d.extended_due : due;
+	const char *status = d.status;
 	if (!dossier_is_open(status)) {
 		st = STATUS_CONFLICT;
 		goto fail;
@@ -628,6 +617,7 @@ enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code,
 		st = STATUS_INVALID;
 		goto fail;
 	}
+	struct db_stmt *s;
 	st = db_prepare(c, "UPDATE dossier SET extended_due_at = ?3 WHERE unit_id = ?1 AND id = ?2",
 			&s);
 	if (st)

@@ -705,7 +705,8 @@ static enum status print_event_form(struct request *r, const char *action, const
 enum status dossier_admin_apology_print(struct request *r)
 {
 	return print_event_form(r, "extend", "apology", "written_words",
-				"Văn bản xin lỗi và hẹn lại ngày trả kết quả", "onestop/dossier_apology");
+				"Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+				"onestop/dossier_apology");
 }
 
 enum status dossier_admin_refusal_print(struct request *r)

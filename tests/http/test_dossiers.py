@@ -594,6 +594,7 @@ def test_apology_gives_a_new_appointment_before_the_old_one_passes(office):
     doc = check_page(clerk.get("/quan-tri/ho-so/%s/van-ban-xin-loi" % code))
     t = squash(text(doc))
     assert "Mẫu số 04" in t and "XIN LỖI" in t
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in t  # TT 03/2025 name
     assert squash(text(doc.xpath("//*[@id='code']")[0])) == code
     assert squash(text(doc.xpath("//*[@id='applicant']")[0])) == "Nguyễn Thị Hoa"
     assert squash(text(doc.xpath("//*[@id='apology-reason']")[0])) == \

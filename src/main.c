@@ -513,7 +513,7 @@ static int receipt_unit_key(struct cli *cli, const char *unit, unsigned char *pk
 	struct db *db = open_db(&cli->cfg);
 	struct db_conn *c = db_acquire(db);
 	int64_t unit_id = 1;
-	enum status st = receipt_store_find_unit(c, unit, &unit_id);
+	enum status st = app_unit_by_code(c, unit, &unit_id, NULL, 0);
 	if (st == STATUS_NOT_FOUND && unit == NULL) {
 		unit_id = 1; /* a database no unit has used yet */
 		st = app_ensure_unit(c, "1", cli->cfg.unit_name, time(NULL));

@@ -104,6 +104,10 @@ enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *ho
 enum status app_page_generation(struct db_conn *c, int64_t unit_id, int64_t *out);
 /* Moves the unit's content generation on, after a staff write. */
 enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id);
+/* The unit with a code (NULL: unit 1) and its name (copied into name, n bytes; n may be
+ * 0). STATUS_NOT_FOUND if there is none. For the command line's --unit CODE. */
+enum status app_unit_by_code(struct db_conn *c, const char *code, int64_t *unit_id,
+			     char *name, size_t n);
 /* Makes unit 1 if the database has no unit yet. */
 enum status app_ensure_unit(struct db_conn *c, const char *code, const char *name, int64_t now);
 /* Whether the unit has an active admin account. */

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <stdio.h>
 
 enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *host,
 			      int64_t *unit_id, const char **unit_name)
@@ -86,4 +87,27 @@ enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id)
 		return st;
 	db_bind_int64(s, 1, unit_id);
 	return db_exec(s);
+}
+
+enum status app_unit_by_code(struct db_conn *c, const char *code, int64_t *unit_id,
+			     char *name, size_t n)
+{
+	struct db_stmt *q;
+	enum status st = code == NULL
+				 ? db_prepare(c, "SELECT id, name FROM unit WHERE id = 1", &q)
+				 : db_prepare(c, "SELECT id, name FROM unit WHERE code = ?1", &q);
+	if (st)
+		return st;
+	if (code != NULL)
+		db_bind_text(q, 1, code);
+	bool has_row;
+	st = db_step(q, &has_row);
+	if (st)
+		return st;
+	if (!has_row)
+		return STATUS_NOT_FOUND;
+	*unit_id = db_column_int64(q, 0);
+	if (n > 0)
+		snprintf(name, n, "%s", db_column_text(q, 1));
+	return STATUS_OK;
 }

@@ -244,26 +244,3 @@ enum status calendar_store_import(struct db_conn *c, const struct calendar *cal,
 	json_decref(after);
 	return st;
 }
-
-enum status calendar_store_find_unit(struct db_conn *c, const char *code, int64_t *unit_id,
-				     char *name, size_t n)
-{
-	struct db_stmt *q;
-	enum status st = code == NULL
-				 ? db_prepare(c, "SELECT id, name FROM unit WHERE id = 1", &q)
-				 : db_prepare(c, "SELECT id, name FROM unit WHERE code = ?1", &q);
-	if (st)
-		return st;
-	if (code != NULL)
-		db_bind_text(q, 1, code);
-	bool has_row;
-	st = db_step(q, &has_row);
-	if (st)
-		return st;
-	if (!has_row)
-		return STATUS_NOT_FOUND;
-	*unit_id = db_column_int64(q, 0);
-	if (n > 0)
-		snprintf(name, n, "%s", db_column_text(q, 1));
-	return STATUS_OK;
-}

@@ -42,9 +42,4 @@ enum status calendar_store_set_hours(struct db_conn *c, int64_t unit_id,
 				     const struct calendar_settings *s, int64_t now,
 				     const struct audit_actor *actor);
 
-/* The unit with a code (NULL: unit 1) and its name (copied into name, n bytes).
- * STATUS_NOT_FOUND if there is none. */
-enum status calendar_store_find_unit(struct db_conn *c, const char *code, int64_t *unit_id,
-				     char *name, size_t n);
-
 #endif

@@ -305,7 +305,7 @@ static struct db *open_store(const struct config *cfg)
 static int find_unit(struct db_conn *c, const char *code, int64_t *unit_id, char *name,
 		     size_t n)
 {
-	enum status st = calendar_store_find_unit(c, code, unit_id, name, n);
+	enum status st = app_unit_by_code(c, code, unit_id, name, n);
 	if (st == STATUS_NOT_FOUND && code != NULL)
 		return bad_input("không có đơn vị mã '%s'", code);
 	if (st == STATUS_NOT_FOUND) { /* a database no unit has used yet: unit 1, unnamed */

@@ -84,7 +84,5 @@ enum status receipt_store_key(struct db_conn *c, int64_t unit_id, int64_t now,
 /* The unit's public key, without making one: STATUS_NOT_FOUND when the unit has none yet. */
 enum status receipt_store_public_key(struct db_conn *c, int64_t unit_id,
 				     unsigned char public_key[RECEIPT_PUBLIC_KEY_BYTES]);
-/* The id of the unit with this code (code NULL: unit 1); STATUS_NOT_FOUND if none. */
-enum status receipt_store_find_unit(struct db_conn *c, const char *code, int64_t *unit_id);
 
 #endif

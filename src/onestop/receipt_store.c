@@ -67,22 +67,3 @@ enum status receipt_store_public_key(struct db_conn *c, int64_t unit_id,
 {
 	return read_key(c, unit_id, public_key, NULL);
 }
-
-enum status receipt_store_find_unit(struct db_conn *c, const char *code, int64_t *unit_id)
-{
-	struct db_stmt *q;
-	enum status st = code == NULL ? db_prepare(c, "SELECT id FROM unit WHERE id = 1", &q)
-				      : db_prepare(c, "SELECT id FROM unit WHERE code = ?1", &q);
-	if (st)
-		return st;
-	if (code != NULL)
-		db_bind_text(q, 1, code);
-	bool has_row;
-	st = db_step(q, &has_row);
-	if (st)
-		return st;
-	if (!has_row)
-		return STATUS_NOT_FOUND;
-	*unit_id = db_column_int64(q, 0);
-	return STATUS_OK;
-}

@@ -11,46 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Trims spaces, checks UTF-8 and length, and normalises to NFC. NULL on failure. */
-static const char *clean_text(struct arena *a, const char *s, size_t max_chars, bool multiline)
-{
-	if (s == NULL)
-		s = "";
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n))
-		return NULL;
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	if (utf8_length(s, n) > max_chars)
-		return NULL;
-	char *nfc = text_nfc(a, s, n);
-	if (nfc == NULL)
-		return NULL;
-	if (!multiline) {
-		for (char *p = nfc; *p; p++)
-			if (*p == '\r' || *p == '\n' || *p == '\t')
-				*p = ' ';
-	}
-	if (utf8_has_controls(nfc, strlen(nfc)))
-		return NULL;
-	return nfc;
-}
-
 const char *news_input_check(struct arena *a, struct news_input *in)
 {
-	const char *title = clean_text(a, in->title, NEWS_TITLE_MAX, false);
+	const char *title = text_clean(a, in->title, NEWS_TITLE_MAX, false);
 	if (title == NULL)
 		return "Tiêu đề không hợp lệ hoặc quá dài (tối đa 300 ký tự).";
 	if (*title == '\0')
 		return "Vui lòng nhập tiêu đề.";
-	const char *author = clean_text(a, in->author, NEWS_AUTHOR_MAX, false);
+	const char *author = text_clean(a, in->author, NEWS_AUTHOR_MAX, false);
 	if (author == NULL)
 		return "Tên tác giả không hợp lệ hoặc quá dài (tối đa 120 ký tự).";
 	if (in->body != NULL && strlen(in->body) > NEWS_BODY_MAX)
 		return "Nội dung quá dài (tối đa 200 KB).";
-	const char *body = clean_text(a, in->body, NEWS_BODY_MAX, true);
+	const char *body = text_clean(a, in->body, NEWS_BODY_MAX, true);
 	if (body == NULL)
 		return "Nội dung có ký tự không hợp lệ.";
 	if (*body == '\0')

@@ -118,39 +118,6 @@ const char *dossier_outcome_label(const char *name)
 
 /* ---- applicant ---- */
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Trimmed, NFC, one line, no controls, at most max code points; NULL if not. */
-static const char *clean_line(struct arena *a, const char *s, size_t max)
-{
-	if (s == NULL)
-		s = "";
-	size_t n = strlen(s);
-	if (n > max * 4 || !utf8_valid(s, n))
-		return NULL;
-	while (n > 0 && is_space(*s))
-		s++, n--;
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	if (utf8_length(s, n) > max)
-		return NULL;
-	char *nfc = text_nfc(a, s, n);
-	if (nfc == NULL)
-		return NULL;
-	for (char *p = nfc; *p; p++)
-		if (*p == '\r' || *p == '\n' || *p == '\t')
-			*p = ' ';
-	return utf8_has_controls(nfc, strlen(nfc)) ? NULL : nfc;
-}
-
-const char *dossier_clean_line(struct arena *a, const char *s, size_t max)
-{
-	return clean_line(a, s, max);
-}
-
 static bool phone_valid(const char *s)
 {
 	size_t digits = 0;
@@ -192,21 +159,21 @@ static bool id_number_valid(const char *s)
 
 const char *dossier_applicant_check(struct arena *a, struct dossier_applicant *in)
 {
-	const char *name = clean_line(a, in->name, DOSSIER_NAME_MAX);
+	const char *name = text_clean(a, in->name, DOSSIER_NAME_MAX, false);
 	if (name == NULL)
 		return "Họ tên người nộp quá dài hoặc có ký tự không hợp lệ.";
 	if (*name == '\0')
 		return "Vui lòng nhập họ tên người nộp hồ sơ.";
-	const char *id = clean_line(a, in->id_number, DOSSIER_ID_NUMBER_MAX * 2);
+	const char *id = text_clean(a, in->id_number, DOSSIER_ID_NUMBER_MAX * 2, false);
 	if (id == NULL || !id_number_valid(id))
 		return "Số định danh cá nhân gồm 12 chữ số (hoặc 9 chữ số của chứng minh nhân dân cũ).";
-	const char *address = clean_line(a, in->address, DOSSIER_ADDRESS_MAX);
+	const char *address = text_clean(a, in->address, DOSSIER_ADDRESS_MAX, false);
 	if (address == NULL)
 		return "Địa chỉ quá dài hoặc có ký tự không hợp lệ.";
-	const char *phone = clean_line(a, in->phone, DOSSIER_PHONE_MAX);
+	const char *phone = text_clean(a, in->phone, DOSSIER_PHONE_MAX, false);
 	if (phone == NULL || !phone_valid(phone))
 		return "Số điện thoại gồm 8 đến 15 chữ số (để tra cứu hồ sơ bằng 4 số cuối).";
-	const char *email = clean_line(a, in->email, DOSSIER_EMAIL_MAX);
+	const char *email = text_clean(a, in->email, DOSSIER_EMAIL_MAX, false);
 	if (email == NULL || !email_valid(email))
 		return "Địa chỉ thư điện tử không hợp lệ.";
 	*in = (struct dossier_applicant){ name, id, address, phone, email };

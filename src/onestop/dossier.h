@@ -91,9 +91,6 @@ const char *dossier_outcome_label(const char *name);
  * required, and a phone number (digits, spaces, '+', '.', '-', at least 8 digits) too, since
  * the lookup needs its last digits. NULL when acceptable, else a Vietnamese message. */
 const char *dossier_applicant_check(struct arena *a, struct dossier_applicant *in);
-/* s trimmed, NFC, on one line, without control characters; NULL when it is not UTF-8 or
- * longer than max code points. In the arena. */
-const char *dossier_clean_line(struct arena *a, const char *s, size_t max);
 /* Whether the last four digits of phone are last4 (exactly four digits). */
 bool dossier_phone_matches(const char *phone, const char *last4);
 

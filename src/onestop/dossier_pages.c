@@ -11,6 +11,7 @@
 #include "onestop/dossier.h"
 #include "onestop/onestop.h"
 #include "onestop/receipt.h"
+#include "text/text.h"
 #include "worktime/clock.h"
 #include "worktime/due.h"
 
@@ -615,7 +616,7 @@ static enum status advance(struct request *r, const char *action)
 		enum status st = load(r, &d, &v);
 		if (st)
 			return st;
-		note = dossier_clean_line(r->arena, note, DOSSIER_NOTE_MAX);
+		note = text_clean(r->arena, note, DOSSIER_NOTE_MAX, false);
 		if (note == NULL || *note == '\0')
 			return show_dossier(r, "Vui lòng ghi rõ lý do từ chối tiếp nhận hồ sơ "
 					       "(tối đa 1000 ký tự).");
@@ -659,8 +660,8 @@ enum status dossier_admin_extend(struct request *r)
 	if (r->now > appointment)
 		return show_dossier(r, "Đã quá ngày hẹn trả: văn bản xin lỗi và hẹn lại phải gửi "
 				       "trước ngày hẹn trả.");
-	const char *reason = dossier_clean_line(r->arena, form_value(r, "reason"),
-						DOSSIER_NOTE_MAX);
+	const char *reason = text_clean(r->arena, form_value(r, "reason"),
+						DOSSIER_NOTE_MAX, false);
 	if (reason == NULL || *reason == '\0')
 		return show_dossier(r, "Vui lòng ghi rõ lý do chậm trễ (tối đa 1000 ký tự).");
 	int64_t new_due;
@@ -723,8 +724,8 @@ enum { SUPPLEMENT_ITEMS_MAX = 30, SUPPLEMENT_ITEM_MAX = 300, SUPPLEMENT_REASON_M
  * when the form is not acceptable. */
 static const char *supplement_note(struct request *r, const char **error)
 {
-	const char *reason = dossier_clean_line(r->arena, form_value(r, "reason"),
-						SUPPLEMENT_REASON_MAX);
+	const char *reason = text_clean(r->arena, form_value(r, "reason"),
+						SUPPLEMENT_REASON_MAX, false);
 	if (reason == NULL || *reason == '\0') {
 		*error = "Vui lòng ghi lý do yêu cầu bổ sung (tối đa 500 ký tự).";
 		return NULL;
@@ -743,7 +744,7 @@ static const char *supplement_note(struct request *r, const char **error)
 		char *line = arena_strndup(r->arena, p, n);
 		if (line == NULL)
 			return NULL;
-		const char *clean = dossier_clean_line(r->arena, line, SUPPLEMENT_ITEM_MAX);
+		const char *clean = text_clean(r->arena, line, SUPPLEMENT_ITEM_MAX, false);
 		if (clean == NULL) {
 			*error = "Mỗi giấy tờ cần bổ sung ghi trên một dòng, tối đa 300 ký tự.";
 			return NULL;
@@ -963,8 +964,8 @@ enum status dossier_page_online_submit(struct request *r)
 		} else if (fst) {
 			error = "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).";
 		} else {
-			const char *name = dossier_clean_line(r->arena, f->filename,
-							      DOSSIER_FILE_NAME_MAX);
+			const char *name = text_clean(r->arena, f->filename,
+							      DOSSIER_FILE_NAME_MAX, false);
 			if (name == NULL || *name == '\0')
 				name = "tep-dinh-kem";
 			files[nfiles++] = (struct dossier_attachment){ name, mime, f->data.data,

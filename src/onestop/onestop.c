@@ -16,32 +16,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Trims spaces, checks UTF-8 and length, and normalises to NFC; a one-line field gets its
- * line breaks and tabs turned into spaces. NULL on failure. */
-static const char *clean_text(struct arena *a, const char *s, size_t max_chars, bool multiline)
-{
-	if (s == NULL)
-		s = "";
-	size_t n = strlen(s);
-	if (n > max_chars * 4 || !utf8_valid(s, n))
-		return NULL;
-	while (n > 0 && is_space(*s))
-		s++, n--;
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	if (utf8_length(s, n) > max_chars)
-		return NULL;
-	char *nfc = text_nfc(a, s, n);
-	if (nfc == NULL)
-		return NULL;
-	if (!multiline) {
-		for (char *p = nfc; *p; p++)
-			if (*p == '\r' || *p == '\n' || *p == '\t')
-				*p = ' ';
-	}
-	return utf8_has_controls(nfc, strlen(nfc)) ? NULL : nfc;
-}
-
 /* ---- codes ---- */
 
 bool onestop_code_valid(const char *s)
@@ -67,7 +41,7 @@ bool onestop_code_valid(const char *s)
 const char *onestop_code_check(struct arena *a, const char *typed, const char *name,
 			       const char **code_out)
 {
-	const char *code = clean_text(a, typed, ONESTOP_CODE_MAX, false);
+	const char *code = text_clean(a, typed, ONESTOP_CODE_MAX, false);
 	if (code == NULL)
 		return "Mã thủ tục quá dài (tối đa 40 ký tự).";
 	if (*code == '\0' && name != NULL)
@@ -241,8 +215,8 @@ const char *onestop_online_label(const char *level)
 static const char *add_document(struct arena *a, json_t *list, size_t number, const char *name,
 				int64_t copies, const char *note)
 {
-	const char *clean_name = clean_text(a, name, ONESTOP_DOC_NAME_MAX, false);
-	const char *clean_note = clean_text(a, note, ONESTOP_DOC_NOTE_MAX, false);
+	const char *clean_name = text_clean(a, name, ONESTOP_DOC_NAME_MAX, false);
+	const char *clean_note = text_clean(a, note, ONESTOP_DOC_NOTE_MAX, false);
 	if (clean_name == NULL || *clean_name == '\0')
 		return arena_printf(a, "Giấy tờ thứ %zu: tên giấy tờ trống hoặc quá dài (tối đa %d ký tự).",
 				    number, ONESTOP_DOC_NAME_MAX);
@@ -419,7 +393,7 @@ const char *onestop_documents_lines(struct arena *a, const char *json)
 static const char *check_field(struct arena *a, const char **field, size_t max, bool multiline,
 			       bool required, const char *message)
 {
-	const char *clean = clean_text(a, *field, max, multiline);
+	const char *clean = text_clean(a, *field, max, multiline);
 	if (clean == NULL || (required && *clean == '\0'))
 		return message;
 	*field = clean;

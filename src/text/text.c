@@ -332,3 +332,33 @@ size_t text_snippet(struct arena *a, const char *plain, const char *folded_query
 	*out = spans;
 	return ns;
 }
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool multiline)
+{
+	if (s == NULL)
+		s = "";
+	size_t n = strlen(s);
+	/* More bytes than four a code point is too long whatever they hold. */
+	if (n > max_chars * 4 || !utf8_valid(s, n))
+		return NULL;
+	while (n > 0 && is_space(*s))
+		s++, n--;
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	if (utf8_length(s, n) > max_chars)
+		return NULL;
+	char *nfc = text_nfc(a, s, n);
+	if (nfc == NULL)
+		return NULL;
+	if (!multiline) {
+		for (char *p = nfc; *p; p++)
+			if (*p == '\r' || *p == '\n' || *p == '\t')
+				*p = ' ';
+	}
+	return utf8_has_controls(nfc, strlen(nfc)) ? NULL : nfc;
+}

@@ -11,6 +11,12 @@ struct arena;
  * arena is full. Every text input is stored in NFC. */
 char *text_nfc(struct arena *a, const char *s, size_t n);
 
+/* A form field as stored: spaces trimmed at both ends, valid UTF-8 of at most max_chars
+ * code points, in NFC, without control characters; a one-line field (multiline false)
+ * gets its line breaks and tabs turned into spaces. s NULL is "". NULL when it is not
+ * acceptable or the arena is full. */
+const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool multiline);
+
 /* Search key of s: NFC, case folded, every combining mark removed (tone and vowel
  * marks: "Hòa", "hoà", "HOA" and NFD input all give "hoa"), đ/Đ -> d, every run of
  * characters that are not letters or digits turned into one space, trimmed.

@@ -120,6 +120,22 @@ static void snippet_marks_matches(void **state)
 	arena_free(a);
 }
 
+static void clean_trims_normalises_and_limits(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(1 << 20);
+	/* NFD "Hòa" (o + combining grave) comes back NFC, trimmed. */
+	assert_string_equal(text_clean(a, "  Ho\xcc\x80" "a\t\n", 10, false), "H\xc3\xb2" "a");
+	assert_string_equal(text_clean(a, "m\u1ed9t\tdòng\nhai", 20, false), "một dòng hai");
+	assert_string_equal(text_clean(a, "một\ndòng", 20, true), "một\ndòng");
+	assert_string_equal(text_clean(a, NULL, 5, false), "");
+	assert_string_equal(text_clean(a, "đúng năm", 8, false), "đúng năm"); /* 8 code points */
+	assert_null(text_clean(a, "đúng chín", 8, false));
+	assert_null(text_clean(a, "\xff\xfe", 10, false));            /* not UTF-8 */
+	assert_null(text_clean(a, "a\x01" "b", 10, false));               /* a control */
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +143,7 @@ int main(void)
 		cmocka_unit_test(fold_nfd_and_tone_placement),
 		cmocka_unit_test(slug_cut_at_word),
 		cmocka_unit_test(snippet_marks_matches),
+		cmocka_unit_test(clean_trims_normalises_and_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,25 +54,11 @@ const char *news_search_query(struct arena *a, const char *typed, const char **f
 	if (folded == NULL || *folded == '\0')
 		return NULL;
 	*folded_out = folded;
-	struct buf q;
-	buf_init(&q, a, 4096);
-	int words = 0;
 	/* Folded text holds only lower-case letters, digits and single spaces, which both
 	 * stores read as plain words, all required (FTS5's operators are upper case; the
 	 * PostgreSQL side uses plainto_tsquery). No prefix matching: a Vietnamese word is a
 	 * short syllable, and "hoa*" would find "hoat", "hoan"... */
-	for (char *word = folded; *word && words < NEWS_SEARCH_MAX_WORDS;) {
-		char *end = strchr(word, ' ');
-		size_t len = end != NULL ? (size_t)(end - word) : strlen(word);
-		if (words > 0)
-			buf_putc(&q, ' ');
-		buf_append(&q, word, len);
-		words++;
-		if (end == NULL)
-			break;
-		word = end + 1;
-	}
-	return q.failed ? NULL : buf_str(&q);
+	return text_first_words(a, folded, NEWS_SEARCH_MAX_WORDS);
 }
 
 /* ---- view counts ---- */

@@ -490,12 +490,7 @@ const char *onestop_search_query(struct arena *a, const char *typed)
 	/* Folded text is lower-case letters, digits and single spaces: plain words to both
 	 * stores, all required (FTS5 operators are upper case; PostgreSQL uses
 	 * plainto_tsquery). No prefixes: "hoa*" would find "hoat", "hoan"... */
-	char *end = folded;
-	for (int words = 0; *end != '\0'; end++)
-		if (*end == ' ' && ++words == ONESTOP_SEARCH_MAX_WORDS)
-			break;
-	*end = '\0';
-	return folded;
+	return text_first_words(a, folded, ONESTOP_SEARCH_MAX_WORDS);
 }
 
 const char *onestop_search_body(struct arena *a, const char *code, const struct onestop_content *c)

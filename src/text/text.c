@@ -101,6 +101,15 @@ char *text_fold_alloc(const char *s, size_t n)
 	return fold_heap(s, n);
 }
 
+char *text_first_words(struct arena *a, const char *folded, int max_words)
+{
+	const char *end = folded;
+	for (int words = 0; *end != '\0'; end++)
+		if (*end == ' ' && ++words == max_words)
+			break;
+	return arena_strndup(a, folded, (size_t)(end - folded));
+}
+
 char *text_slug(struct arena *a, const char *s, size_t n, size_t max_len)
 {
 	char *f = fold_heap(s, n);

@@ -24,6 +24,9 @@ const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool mu
 char *text_fold(struct arena *a, const char *s, size_t n);
 /* The same on the heap (malloc), for code outside a request. */
 char *text_fold_alloc(const char *s, size_t n);
+/* The first max_words words of folded text (words separated by single spaces, as
+ * text_fold gives), in the arena: the query a search runs with. NULL on a full arena. */
+char *text_first_words(struct arena *a, const char *folded, int max_words);
 
 /* URL slug: the fold with spaces as '-', at most max_len bytes, cut at a word
  * boundary, never ending with '-'. "" for text with no letters or digits. */

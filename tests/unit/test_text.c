@@ -65,6 +65,18 @@ static void slug_cut_at_word(void **state)
 	arena_free(a);
 }
 
+static void first_words_of_a_query(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(1 << 20);
+	assert_string_equal(text_first_words(a, "dang ky khai sinh", 2), "dang ky");
+	assert_string_equal(text_first_words(a, "dang ky khai sinh", 4), "dang ky khai sinh");
+	assert_string_equal(text_first_words(a, "dang ky khai sinh", 9), "dang ky khai sinh");
+	assert_string_equal(text_first_words(a, "sinh", 1), "sinh");
+	assert_string_equal(text_first_words(a, "", 3), "");
+	arena_free(a);
+}
+
 /* The spans joined, with matches in [brackets]. */
 static char *joined(struct arena *a, struct text_span *spans, size_t n)
 {
@@ -142,6 +154,7 @@ int main(void)
 		cmocka_unit_test(fold_headline),
 		cmocka_unit_test(fold_nfd_and_tone_placement),
 		cmocka_unit_test(slug_cut_at_word),
+		cmocka_unit_test(first_words_of_a_query),
 		cmocka_unit_test(snippet_marks_matches),
 		cmocka_unit_test(clean_trims_normalises_and_limits),
 	};

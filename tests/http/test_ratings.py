@@ -263,8 +263,9 @@ def test_staff_read_ratings_on_the_dossier_and_per_month(office):
         "SELECT overall, count(*) AS n FROM dossier_rating WHERE unit_id = 1 GROUP BY overall")}
     assert "Số lượt đánh giá: %d" % total in squash(text(doc.xpath("//*[@id='rating-total']")[0]))
     cells = [squash(text(td)) for td in doc.xpath("//table[@id='rating-overall']//tbody//td")]
-    assert cells == [str(by_level.get(3, 0)), str(by_level.get(2, 0)), str(by_level.get(1, 0))]
     satisfied = (by_level.get(3, 0) + by_level.get(2, 0)) * 100 // total
+    assert cells == [str(by_level.get(3, 0)), str(by_level.get(2, 0)), str(by_level.get(1, 0)),
+                     "%d%%" % satisfied], cells
     assert squash(text(doc.xpath("//*[@id='rating-satisfied']")[0])) == "%d%%" % satisfied
     c4 = {int(r["level"]): int(r["n"]) for r in s.db.rows(
         "SELECT level, count(*) AS n FROM dossier_rating_answer WHERE criterion = 4"

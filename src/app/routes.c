@@ -6,6 +6,7 @@
 #include "news/news_pages.h"
 #include "onestop/dossier_pages.h"
 #include "onestop/onestop_pages.h"
+#include "onestop/rating_pages.h"
 #include "onestop/receipt_pages.h"
 #include "province/province_pages.h"
 
@@ -39,6 +40,8 @@ const struct route routes[] = {
 	{ POST, "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_submit, PERM_PUBLIC,  true,  false, false },
 	{ GET,  "/tra-cuu-ho-so",                           dossier_page_lookup,     PERM_PUBLIC,     false, false, false },
 	{ GET,  "/kiem-tra-bien-nhan",                      receipt_page_check,      PERM_PUBLIC,     false, false, false },
+	{ GET,  "/danh-gia-ho-so",                          rating_page_form,        PERM_PUBLIC,     false, true,  false },
+	{ POST, "/danh-gia-ho-so",                          rating_page_submit,      PERM_PUBLIC,     true,  false, false },
 
 	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true,  false },
 	{ POST, "/quan-tri/dang-nhap",                      admin_login,             PERM_PUBLIC,     true,  false, false },
@@ -102,6 +105,7 @@ const struct route routes[] = {
 	{ GET,  "/quan-tri/ho-so/{}/phieu-tu-choi",         dossier_admin_refusal_print, PERM_STAFF, false, false, false },
 	{ POST, "/quan-tri/ho-so/{}/xin-loi-hen-lai",       dossier_admin_extend,    PERM_DOSSIER_SIGN, true, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/van-ban-xin-loi",       dossier_admin_apology_print, PERM_STAFF, false, false, false },
+	{ GET,  "/quan-tri/danh-gia",                       rating_admin_list,       PERM_STAFF,      false, false, false },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -10,6 +10,7 @@
 #include "mail/mail.h"
 #include "onestop/dossier.h"
 #include "onestop/onestop.h"
+#include "onestop/rating_pages.h"
 #include "onestop/receipt.h"
 #include "text/text.h"
 #include "worktime/clock.h"
@@ -501,6 +502,10 @@ static enum status show_dossier(struct request *r, const char *error)
 	if (strcmp(d.status, "returned") != 0 && strcmp(d.status, "withdrawn") != 0 &&
 	    strcmp(d.status, "refused") != 0 && !paused)
 		add_time_left(r, model, d.due_at);
+	if ((st = rating_add_to_dossier(r, model, d.id)) != STATUS_OK) {
+		json_decref(model);
+		return st;
+	}
 	if (error != NULL)
 		r->status = 422;
 	request_view(r, "onestop/dossier_show", json_pack("{s:s, s:o, s:b, s:s?, s:s?}",
@@ -1056,6 +1061,10 @@ enum status dossier_page_lookup(struct request *r)
 	if (d.promise_due_at > 0)
 		json_object_set_new(found, "promise", json_string(short_time(r, d.promise_due_at)));
 	json_object_set_new(model, "dossier", found);
+	if ((st = rating_add_offer(r, found, &d, last4)) != STATUS_OK) {
+		json_decref(model);
+		return st;
+	}
 	request_view(r, "onestop/dossier_lookup", model);
 	return STATUS_OK;
 }

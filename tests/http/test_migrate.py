@@ -10,7 +10,7 @@ import pytest
 
 from conftest import PG, ROOT, STORE, Server, phuong
 from dbutil import Db
-from test_dossiers import ONLINE, PDF, add_staff, intake, login, online_form
+from test_dossiers import ONLINE, PDF, STEPS, add_staff, intake, login, online_form, post_step
 from util import create_article, png_bytes, public_article, text
 
 pytestmark = pytest.mark.skipif(STORE != "postgresql",
@@ -70,6 +70,17 @@ def ward(tmp_path):
         _, code = intake(login(server, "canbo"))
         assert code
         assert server.client().get("/tra-cuu-ho-so?ma=%s&sdt=5678" % code).status_code == 200
+        # A second one returned, and the citizen's rating of it with one criterion.
+        office = {"clerk": login(server, "canbo"), "specialist": login(server, "chuyenvien"),
+                  "leader": login(server, "lanhdao")}
+        _, returned = intake(office["clerk"])
+        for slug, role, _ in STEPS:
+            assert post_step(office[role], returned, slug).status_code == 303
+        citizen = server.client()
+        r = citizen.post("/danh-gia-ho-so", {"csrf": citizen.csrf_from("/danh-gia-ho-so"),
+                                             "ma": returned, "sdt": "5678", "overall": "3",
+                                             "c4": "2", "comment": "Cán bộ tận tình."})
+        assert r.status_code == 201
         citizen = server.client()
         r = citizen.post("/thu-tuc/%s/nop-truc-tuyen" % ONLINE, online_form(citizen),
                          files=[("tep", ("to-khai.pdf", PDF, "application/pdf"))])

@@ -346,3 +346,45 @@ def test_province_admin_renames_a_unit_and_moves_its_host(units):
     assert "ra quân làm sạch kênh" not in text(doc)  # that name now falls back to unit 1
     r = province.post("/quan-tri/tinh/don-vi/99999", {"csrf": token, "name": "X", "hosts": "x.test"})
     assert r.status_code == 404
+
+
+def test_another_unit_can_neither_rate_nor_read_unit_1s_dossiers(units):
+    """The rating form proves a dossier by its code and phone digits within the unit of the
+    host; unit 2's one-stop staff read only unit 2's ratings."""
+    s, b_admin = units["server"], units["b_admin"]
+    code = units["values"]["dossier"]
+    s.db.run("DELETE FROM dossier_lookup")
+    # The dossier is handed back (its flow is tested in test_dossiers.py).
+    s.db.run("UPDATE dossier SET status = 'returned' WHERE unit_id = 1 AND code = '%s'" % code)
+    visitor_b = Client(s, host=HOST_B)
+    r = visitor_b.get("/danh-gia-ho-so?ma=%s&sdt=0111" % code)
+    assert r.status_code == 404, r.status_code
+    token = visitor_b.csrf_from("/danh-gia-ho-so")
+    r = visitor_b.post("/danh-gia-ho-so", {"csrf": token, "ma": code, "sdt": "0111",
+                                          "overall": "1", "comment": "Đánh giá trộm"})
+    assert r.status_code == 404, r.status_code
+    for m in markers():
+        assert m not in r.text
+    assert s.db.value("SELECT count(*) FROM dossier_rating") in ("0", 0)
+    # The same proof on unit 1's own host rates it.
+    visitor_a = Client(s)
+    token = visitor_a.csrf_from("/danh-gia-ho-so")
+    r = visitor_a.post("/danh-gia-ho-so", {"csrf": token, "ma": code, "sdt": "0111",
+                                          "overall": "3", "comment": "Góp ý của Phường 9"})
+    assert r.status_code == 201, squash(r.text)[:300]
+    # A clerk of unit 2 sees none of it.
+    token = b_admin.csrf_from("/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung")
+    r = b_admin.post("/quan-tri/nguoi-dung", {"csrf": token, "username": "canbo-b",
+                                               "display_name": "Cán bộ xã Bình An",
+                                               "password": CLERK_PASSWORD, "role": "clerk"})
+    assert r.status_code == 303, squash(r.text)[:300]
+    clerk_b = Client(s, host=HOST_B)
+    assert login(clerk_b, "canbo-b", CLERK_PASSWORD).status_code == 303
+    r, doc = clerk_b.page("/quan-tri/danh-gia")
+    assert r.status_code == 200
+    assert code not in r.text and "Góp ý của Phường 9" not in r.text
+    assert doc.xpath("//*[@id='rating-none']")
+    assert "Số lượt đánh giá: 0" in squash(text(doc.xpath("//*[@id='rating-total']")[0]))
+    for m in markers():
+        assert m not in r.text
+    assert clerk_b.get("/quan-tri/ho-so/%s" % code).status_code == 404

@@ -198,6 +198,26 @@ enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code,
 			   const char *reason, int64_t new_due, const struct audit_actor *actor,
 			   int64_t now);
 
+/* Mẫu 05: stops the processing of an open dossier (else STATUS_CONFLICT): status stopped
+ * (national 8), finished_at now, an event with note (the reason, then the legal ground on a
+ * second line when given) and an audit record, in one transaction. */
+enum status dossier_stop(struct db_conn *c, int64_t unit_id, const char *code, const char *role,
+			 const char *note, const struct audit_actor *actor, int64_t now);
+
+/* Mẫu 07, the tracking book: the unit's dossiers received in [from, to), oldest first, at
+ * most max, as a JSON array of {code, procedure, sets, name, address, phone, office,
+ * received_at, due_at, extended_due_at, taken_at, signed_at, returned_at, status} (times as
+ * integers, 0 for none); *total counts all of the period. */
+enum status dossier_book(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
+			 size_t max, json_t **out, int64_t *total);
+
+/* The attachments of a dossier as a JSON array of {id, name, mime, size}. */
+enum status dossier_files(struct db_conn *c, int64_t unit_id, int64_t dossier_id, json_t **out);
+/* One attachment of the dossier, its bytes in the arena; STATUS_NOT_FOUND when the dossier
+ * has no such file. */
+enum status dossier_file_get(struct db_conn *c, struct arena *a, int64_t unit_id,
+			     int64_t dossier_id, int64_t file_id, struct dossier_attachment *out);
+
 /* The events of a dossier, oldest first, as a JSON array of {at, actor, role, action,
  * from, to, note, step_due_at, outcome} (times as integers; actor "" for none). */
 enum status dossier_events(struct db_conn *c, int64_t unit_id, int64_t dossier_id, json_t **out);

@@ -910,7 +910,9 @@ enum status dossier_admin_book(struct request *r)
 		for (size_t k = 0; k < sizeof times / sizeof times[0]; k++)
 			json_object_set_new(o, times[k][1], json_string(book_date(r,
 				json_integer_value(json_object_get(o, times[k][0])))));
-		if (strcmp(status, "returned") != 0)
+		/* A dossier that ended without a result says how it ended. */
+		if (strcmp(status, "refused") == 0 || strcmp(status, "stopped") == 0 ||
+		    strcmp(status, "withdrawn") == 0)
 			json_object_set_new(o, "note", json_string(dossier_status_label(status)));
 	}
 	struct clock_local f = clock_to_local(book_midnight(from_day));

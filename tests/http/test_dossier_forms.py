@@ -252,14 +252,15 @@ def test_the_tracking_book_lists_a_period_with_every_column(office):
     day = (datetime.datetime.now(VN) - datetime.timedelta(days=27)).replace(
         hour=8, minute=0, second=0, microsecond=0)
     codes = [intake(clerk, received_at=local_input(day + datetime.timedelta(minutes=i)))[1]
-             for i in range(3)]
+             for i in range(5)]
     _, outside = intake(clerk, received_at=local_input(day + datetime.timedelta(days=1)))
-    done, refused, stopped = codes
+    done, refused, stopped, withdrawn, _ = codes
     for slug, role, _ in (("nhan-xu-ly", "specialist", 0), ("trinh-ky", "specialist", 0),
                           ("ky-duyet", "leader", 0), ("tra-ket-qua", "clerk", 0)):
         assert post_step(office[role], done, slug).status_code == 303
     assert refuse(clerk, refused, "Không thuộc thẩm quyền").status_code == 303
     assert stop(leader, stopped).status_code == 303
+    assert post_step(clerk, withdrawn, "rut-ho-so").status_code == 303
     iso = day.strftime("%Y-%m-%d")
     r = book(office["specialist"], iso, iso)
     doc = check_page(r)
@@ -282,9 +283,9 @@ def test_the_tracking_book_lists_a_period_with_every_column(office):
     assert cells[8] == cells[9] == cells[10] == today  # taken, signed, returned today
     assert cells[11] == "" and cells[12] == ""
     notes = [squash(text(tr.xpath("td")[12])) for tr in rows]
-    assert notes[1:] == ["Không được tiếp nhận", "Dừng xử lý"]
-    assert [squash(text(tr.xpath("td")[10])) for tr in rows[1:]] == ["", ""]
-    assert "(3 hồ sơ)" in by_id(doc, "book-period-text")
+    assert notes[1:] == ["Không được tiếp nhận", "Dừng xử lý", "Công dân rút hồ sơ", ""]
+    assert [squash(text(tr.xpath("td")[10])) for tr in rows[1:]] == ["", "", "", ""]
+    assert "(5 hồ sơ)" in by_id(doc, "book-period-text")
     assert not doc.xpath("//*[@id='book-capped']")
     # The queue page offers the book; the literal path is not taken for a dossier code.
     _, doc = clerk.page("/quan-tri/ho-so")

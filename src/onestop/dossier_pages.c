@@ -648,8 +648,8 @@ static enum status advance(struct request *r, const char *action)
 					       "(tối đa 1000 ký tự).");
 	}
 	struct audit_actor actor = actor_of(r);
-	enum status st = dossier_advance(r->db, r->unit_id, r->path_params[0], step, r->user->role,
-					 note, &actor, r->now);
+	enum status st = dossier_advance(r->db, r->calendar, r->unit_id, r->path_params[0], step,
+					 r->user->role, note, &actor, r->now);
 	if (st)
 		return st;
 	if (strcmp(step->to, "result_ready") == 0)

@@ -242,6 +242,7 @@ struct dossier_row {
 	int64_t paused_left;  /* working seconds left when a supplement was requested; 0 none */
 	int64_t extended_due; /* the Mẫu 04 appointment; 0 none */
 	int64_t promise_due;  /* the unit's promise; 0 none */
+	int64_t received;
 	int64_t paused_promise_left; /* as paused_left, until the promise */
 };
 
@@ -251,7 +252,7 @@ static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const ch
 	struct db_stmt *s;
 	enum status st = db_prepare(c, "SELECT id, status, due_at, COALESCE(paused_left, 0),"
 				       " COALESCE(extended_due_at, 0), COALESCE(promise_due_at, 0),"
-				       " COALESCE(paused_promise_left, 0)"
+				       " COALESCE(paused_promise_left, 0), received_at"
 				       " FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
 	if (st)
 		return st;
@@ -269,12 +270,47 @@ static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const ch
 	out->extended_due = db_column_int64(s, 4);
 	out->promise_due = db_column_int64(s, 5);
 	out->paused_promise_left = db_column_int64(s, 6);
+	out->received = db_column_int64(s, 7);
 	return STATUS_OK;
 }
 
-enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code,
-			    const struct dossier_step *step, const char *role, const char *note,
-			    const struct audit_actor *actor, int64_t now)
+enum { DOSSIER_PAUSES_MAX = 20 };
+
+/* The finished supplement pauses of a dossier, oldest first, from its events. */
+static enum status finished_pauses(struct db_conn *c, int64_t unit_id, int64_t dossier_id,
+				   struct dossier_pause *out, size_t *count)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT action, at FROM dossier_event WHERE unit_id = ?1"
+				       " AND dossier_id = ?2 AND action IN ('supplement_request',"
+				       " 'supplement_receive') ORDER BY at, id LIMIT ?3", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	db_bind_int64(s, 3, DOSSIER_PAUSES_MAX * 2);
+	*count = 0;
+	int64_t start = 0;
+	for (;;) {
+		bool row;
+		if ((st = db_step(s, &row)) != STATUS_OK)
+			return st;
+		if (!row)
+			break;
+		int64_t at = db_column_int64(s, 1);
+		if (strcmp(db_column_text(s, 0), "supplement_request") == 0) {
+			start = at;
+		} else if (start > 0 && *count < DOSSIER_PAUSES_MAX) {
+			out[(*count)++] = (struct dossier_pause){ start, at };
+			start = 0;
+		}
+	}
+	return STATUS_OK;
+}
+
+enum status dossier_advance(struct db_conn *c, const struct calendar *cal, int64_t unit_id,
+			    const char *code, const struct dossier_step *step, const char *role,
+			    const char *note, const struct audit_actor *actor, int64_t now)
 {
 	enum status st = db_begin(c);
 	if (st)
@@ -288,6 +324,14 @@ enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code
 		st = STATUS_CONFLICT;
 		goto fail;
 	}
+	struct dossier_pause pauses[DOSSIER_PAUSES_MAX];
+	size_t pause_count;
+	if ((st = finished_pauses(c, unit_id, id, pauses, &pause_count)) != STATUS_OK)
+		goto fail;
+	int64_t step_due;
+	st = dossier_step_due(cal, step, d.received, due, pauses, pause_count, &step_due);
+	if (st)
+		goto fail;
 	struct db_stmt *s;
 	st = db_prepare(c,
 		"UPDATE dossier SET status = ?3, national_status = ?4,"
@@ -304,9 +348,9 @@ enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code
 	db_bind_int64(s, 5, now);
 	if ((st = db_exec(s)) != STATUS_OK)
 		goto fail;
-	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, due));
-	st = add_event(c, unit_id, id, actor, role, now, step->action, from, step->to, note, due,
-		       outcome);
+	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, step_due));
+	st = add_event(c, unit_id, id, actor, role, now, step->action, from, step->to, note,
+		       step_due, outcome);
 	if (st)
 		goto fail;
 	json_t *before = json_pack("{s:s, s:s}", "code", code, "status", from);

@@ -371,3 +371,30 @@ def test_staff_open_the_files_a_citizen_attached_online(office):
     r = s.client().get(hrefs[0])
     assert r.status_code == 303 and "/quan-tri/dang-nhap" in r.headers["Location"]
     assert s.client(login="editor").get(hrefs[0]).status_code == 403
+
+
+# ---- time allotted per step ----
+
+def test_each_step_is_due_by_its_share_of_the_working_time(office):
+    s, clerk, specialist = office["server"], office["clerk"], office["specialist"]
+    _, code = intake(clerk)
+    # Received a month ago but due (moved by a long supplement pause, say) in a few days:
+    # the hand-over to processing was due within the first tenth, long ago.
+    s.db.run("UPDATE dossier SET received_at = received_at - %d WHERE code = '%s'"
+             % (30 * 86400, code))
+    row = s.db.rows("SELECT received_at, due_at FROM dossier WHERE code = '%s'" % code)[0]
+    received, due = int(row["received_at"]), int(row["due_at"])
+    assert post_step(specialist, code, "nhan-xu-ly").status_code == 303
+    assert post_step(specialist, code, "trinh-ky").status_code == 303
+    assert post_step(office["leader"], code, "ky-duyet").status_code == 303
+    events = s.db.rows("SELECT e.action, e.step_due_at, e.outcome FROM dossier_event e"
+                       " JOIN dossier d ON d.id = e.dossier_id WHERE d.code = '%s'"
+                       " AND e.action IN ('take', 'submit', 'sign') ORDER BY e.id" % code)
+    take, submit, sign = events
+    assert received < int(take["step_due_at"]) < int(submit["step_due_at"]) < \
+        int(sign["step_due_at"]) == due
+    assert take["outcome"] == "late"
+    assert sign["outcome"] in ("early", "on_time")
+    # The control sheet (Mẫu 06) shows the late hand-over.
+    doc = check_page(clerk.get("/quan-tri/ho-so/%s/phieu-kiem-soat" % code))
+    assert "Quá hạn" in text(doc)

@@ -89,6 +89,7 @@ const struct route routes[] = {
 	{ GET,  "/quan-tri/ho-so",                          dossier_admin_queue,     PERM_STAFF,      false, false, false },
 	{ GET,  "/quan-tri/ho-so/tiep-nhan",                dossier_admin_intake_form, PERM_DOSSIER_INTAKE, false, false, false },
 	{ POST, "/quan-tri/ho-so/tiep-nhan",                dossier_admin_intake,    PERM_DOSSIER_INTAKE, true, false, false },
+	{ GET,  "/quan-tri/ho-so/so-theo-doi",              dossier_admin_book,      PERM_STAFF,      false, false, false },
 	{ GET,  "/quan-tri/ho-so/{}",                       dossier_admin_show,      PERM_STAFF,      false, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/bien-nhan",             dossier_admin_receipt,   PERM_DOSSIER_INTAKE, false, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/qr.svg",                dossier_admin_receipt_qr, PERM_DOSSIER_INTAKE, false, false, false },
@@ -105,6 +106,9 @@ const struct route routes[] = {
 	{ GET,  "/quan-tri/ho-so/{}/phieu-tu-choi",         dossier_admin_refusal_print, PERM_STAFF, false, false, false },
 	{ POST, "/quan-tri/ho-so/{}/xin-loi-hen-lai",       dossier_admin_extend,    PERM_DOSSIER_SIGN, true, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/van-ban-xin-loi",       dossier_admin_apology_print, PERM_STAFF, false, false, false },
+	{ POST, "/quan-tri/ho-so/{}/dung-giai-quyet",       dossier_admin_stop,      PERM_DOSSIER_SIGN, true,  false, false },
+	{ GET,  "/quan-tri/ho-so/{}/thong-bao-dung",        dossier_admin_stop_print, PERM_STAFF,     false, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/tep/{}",                dossier_admin_file,      PERM_STAFF,      false, false, false },
 	{ GET,  "/quan-tri/danh-gia",                       rating_admin_list,       PERM_STAFF,      false, false, false },
 };
 

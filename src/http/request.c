@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *param_value(const struct http_param *params, size_t count, const char *name)
 {
@@ -70,6 +71,17 @@ void request_add_header(struct request *r, const char *name, const char *value)
 {
 	if (r->headers_out_count < HTTP_MAX_HEADERS_OUT)
 		r->headers_out[r->headers_out_count++] = (struct http_header){ name, value };
+}
+
+void request_set_header(struct request *r, const char *name, const char *value)
+{
+	for (size_t i = 0; i < r->headers_out_count; i++) {
+		if (strcasecmp(r->headers_out[i].name, name) == 0) {
+			r->headers_out[i].value = value;
+			return;
+		}
+	}
+	request_add_header(r, name, value);
 }
 
 void request_redirect(struct request *r, int status, const char *location)

@@ -116,6 +116,8 @@ const char *request_client_ip(const struct request *r);
 
 /* Adds a response header (name and value must live as long as the request). */
 void request_add_header(struct request *r, const char *name, const char *value);
+/* Like request_add_header, replacing the value of a header already added under name. */
+void request_set_header(struct request *r, const char *name, const char *value);
 /* Answers with a redirect: 303 after a POST, or the given status (301/302/303). */
 void request_redirect(struct request *r, int status, const char *location);
 /* Sets a view to render: template (for HTML) and model (owned by the request from now). */

@@ -270,17 +270,17 @@ const char *dossier_delivery_label(const char *delivery)
 
 const struct dossier_step dossier_steps[] = {
 	{ "take", "nhan-xu-ly", "Nhận xử lý", PERM_DOSSIER_PROCESS,
-	  { "received", NULL }, "processing" },
+	  { "received", NULL }, "processing", 100 },
 	{ "submit", "trinh-ky", "Trình ký", PERM_DOSSIER_PROCESS,
-	  { "processing", NULL }, "awaiting_signature" },
+	  { "processing", NULL }, "awaiting_signature", 900 },
 	{ "sign", "ky-duyet", "Ký duyệt", PERM_DOSSIER_SIGN,
-	  { "awaiting_signature", NULL }, "result_ready" },
+	  { "awaiting_signature", NULL }, "result_ready", 1000 },
 	{ "return", "tra-ket-qua", "Trả kết quả", PERM_DOSSIER_INTAKE,
-	  { "result_ready", NULL }, "returned" },
+	  { "result_ready", NULL }, "returned", 1000 },
 	{ "withdraw", "rut-ho-so", "Rút hồ sơ theo yêu cầu công dân", PERM_DOSSIER_INTAKE,
-	  { "received", "processing", "awaiting_signature", NULL }, "withdrawn" },
+	  { "received", "processing", "awaiting_signature", NULL }, "withdrawn", 1000 },
 	{ "refuse", "tu-choi", "Từ chối tiếp nhận (Mẫu 03)", PERM_DOSSIER_INTAKE,
-	  { "received", NULL }, "refused" },
+	  { "received", NULL }, "refused", 1000 },
 };
 const size_t dossier_steps_count = sizeof dossier_steps / sizeof dossier_steps[0];
 
@@ -299,6 +299,31 @@ bool dossier_step_allowed(const struct dossier_step *step, const char *status)
 		if (strcmp(step->from[i], status) == 0)
 			return true;
 	return false;
+}
+
+enum status dossier_step_due(const struct calendar *cal, const struct dossier_step *step,
+			     int64_t received, int64_t due, const struct dossier_pause *pauses,
+			     size_t pause_count, int64_t *out)
+{
+	*out = due;
+	if (step->due_share >= 1000 || due <= received)
+		return STATUS_OK;
+	int64_t total = due_working_time_between(cal, received, due);
+	for (size_t i = 0; i < pause_count; i++)
+		if (pauses[i].start < due && pauses[i].end > pauses[i].start)
+			total -= due_working_time_between(cal, pauses[i].start, pauses[i].end);
+	if (total <= 0)
+		return STATUS_OK;
+	int64_t at;
+	enum status st = due_add_working_time(cal, received, total * step->due_share / 1000, &at);
+	for (size_t i = 0; st == STATUS_OK && i < pause_count; i++)
+		if (pauses[i].start < at && pauses[i].end > pauses[i].start)
+			st = due_after_pause(cal, at, pauses[i].start, pauses[i].end, &at);
+	if (st)
+		return st;
+	if (at < due)
+		*out = at;
+	return STATUS_OK;
 }
 
 enum status dossier_due(const struct calendar *cal, const struct onestop_time *t,

@@ -62,6 +62,12 @@ struct dossier_step {
 	enum permission permission;
 	const char *from[4];       /* NULL-terminated */
 	const char *to;
+	int due_share;             /* per mille of the dossier's working time by which it is due */
+};
+
+/* A supplement pause of the clock: from the request to the complete supplement. */
+struct dossier_pause {
+	int64_t start, end;
 };
 
 /* The applicant as typed at the counter or online. */
@@ -110,6 +116,15 @@ extern const size_t dossier_steps_count;
 const struct dossier_step *dossier_step_of(const char *action);
 /* Whether a dossier in status may take step. */
 bool dossier_step_allowed(const struct dossier_step *step, const char *status);
+
+/* When step is due in a dossier received at `received` and due at `due` (moved by the
+ * finished supplement pauses, oldest first): the clerk hands over in the first tenth of the
+ * working time, processing ends by nine tenths, the signature and the result by the
+ * appointment. The share counts the working time without the pauses; a pause that began
+ * before the step's time moves it as it moved the appointment. Never after due. */
+enum status dossier_step_due(const struct calendar *cal, const struct dossier_step *step,
+			     int64_t received, int64_t due, const struct dossier_pause *pauses,
+			     size_t pause_count, int64_t *out);
 
 /* The appointment of a time t for a dossier received at `received`. */
 enum status dossier_due(const struct calendar *cal, const struct onestop_time *t,
@@ -162,9 +177,10 @@ enum status dossier_get(struct db_conn *c, struct arena *a, int64_t unit_id, con
 			struct dossier *out);
 
 /* Takes a step of the flow: STATUS_CONFLICT when the dossier is not in a status the step
- * starts from. Writes the status, an event with the step's outcome against the dossier's
- * appointment, and an audit record, in one transaction. */
-enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code,
+ * starts from. Writes the status, an event with the step's outcome against the time the
+ * step was due (dossier_step_due), and an audit record, in one transaction. */
+enum status dossier_advance(struct db_conn *c, const struct calendar *cal, int64_t unit_id,
+			    const char *code,
 			    const struct dossier_step *step, const char *role, const char *note,
 			    const struct audit_actor *actor, int64_t now);
 
@@ -197,6 +213,26 @@ bool dossier_is_open(const char *status);
 enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code, const char *role,
 			   const char *reason, int64_t new_due, const struct audit_actor *actor,
 			   int64_t now);
+
+/* Mẫu 05: stops the processing of an open dossier (else STATUS_CONFLICT): status stopped
+ * (national 8), finished_at now, an event with note (the reason, then the legal ground on a
+ * second line when given) and an audit record, in one transaction. */
+enum status dossier_stop(struct db_conn *c, int64_t unit_id, const char *code, const char *role,
+			 const char *note, const struct audit_actor *actor, int64_t now);
+
+/* Mẫu 07, the tracking book: the unit's dossiers received in [from, to), oldest first, at
+ * most max, as a JSON array of {code, procedure, sets, name, address, phone, office,
+ * received_at, due_at, extended_due_at, taken_at, signed_at, returned_at, status} (times as
+ * integers, 0 for none); *total counts all of the period. */
+enum status dossier_book(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
+			 size_t max, json_t **out, int64_t *total);
+
+/* The attachments of a dossier as a JSON array of {id, name, mime, size}. */
+enum status dossier_files(struct db_conn *c, int64_t unit_id, int64_t dossier_id, json_t **out);
+/* One attachment of the dossier, its bytes in the arena; STATUS_NOT_FOUND when the dossier
+ * has no such file. */
+enum status dossier_file_get(struct db_conn *c, struct arena *a, int64_t unit_id,
+			     int64_t dossier_id, int64_t file_id, struct dossier_attachment *out);
 
 /* The events of a dossier, oldest first, as a JSON array of {at, actor, role, action,
  * from, to, note, step_due_at, outcome} (times as integers; actor "" for none). */

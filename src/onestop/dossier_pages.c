@@ -149,9 +149,13 @@ enum status dossier_admin_queue(struct request *r)
 		json_array_append_new(lists, json_pack("{s:s, s:o, s:I}", "title", queues[q].title,
 			"dossiers", rows, "count", (json_int_t)n));
 	}
-	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b}", "page_title",
-		"Hồ sơ thủ tục hành chính", "queues", lists,
-		"can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE)));
+	struct clock_local today = clock_to_local(r->now);
+	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b, s:s, s:s}",
+		"page_title", "Hồ sơ thủ tục hành chính", "queues", lists,
+		"can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE),
+		"book_from", arena_printf(r->arena, "%04d-%02d-01", today.year, today.month),
+		"book_to", arena_printf(r->arena, "%04d-%02d-%02d", today.year, today.month,
+					today.day)));
 	return STATUS_OK;
 }
 
@@ -496,11 +500,33 @@ static enum status show_dossier(struct request *r, const char *error)
 		json_object_set_new(model, "extend_form", json_pack("{s:s, s:s}",
 			"new_due", form_value(r, "new_due"), "reason", form_value(r, "reason")));
 	json_object_set_new(model, "is_refused", json_boolean(strcmp(d.status, "refused") == 0));
+	json_object_set_new(model, "can_stop", json_boolean(
+		auth_allows(r->user, PERM_DOSSIER_SIGN) && dossier_is_open(d.status)));
+	if (error != NULL)
+		json_object_set_new(model, "stop_form", json_pack("{s:s, s:s}",
+			"reason", form_value(r, "reason"), "basis", form_value(r, "basis")));
+	json_object_set_new(model, "is_stopped", json_boolean(strcmp(d.status, "stopped") == 0));
+	json_t *files;
+	if ((st = dossier_files(r->db, r->unit_id, d.id, &files)) != STATUS_OK) {
+		json_decref(model);
+		return st;
+	}
+	size_t fi;
+	json_t *f;
+	json_array_foreach(files, fi, f) {
+		json_object_set_new(f, "url", json_string(arena_printf(r->arena,
+			"/quan-tri/ho-so/%s/tep/%lld", d.code,
+			(long long)json_integer_value(json_object_get(f, "id")))));
+		json_object_set_new(f, "kb", json_integer(
+			(json_integer_value(json_object_get(f, "size")) + 1023) / 1024));
+	}
+	json_object_set_new(model, "has_files", json_boolean(json_array_size(files) > 0));
+	json_object_set_new(model, "files", files);
 	if (error != NULL)
 		json_object_set_new(model, "supplement_form", json_pack("{s:s, s:s}",
 			"items", form_value(r, "items"), "reason", form_value(r, "reason")));
 	if (strcmp(d.status, "returned") != 0 && strcmp(d.status, "withdrawn") != 0 &&
-	    strcmp(d.status, "refused") != 0 && !paused)
+	    strcmp(d.status, "refused") != 0 && strcmp(d.status, "stopped") != 0 && !paused)
 		add_time_left(r, model, d.due_at);
 	if ((st = rating_add_to_dossier(r, model, d.id)) != STATUS_OK) {
 		json_decref(model);
@@ -627,8 +653,8 @@ static enum status advance(struct request *r, const char *action)
 					       "(tối đa 1000 ký tự).");
 	}
 	struct audit_actor actor = actor_of(r);
-	enum status st = dossier_advance(r->db, r->unit_id, r->path_params[0], step, r->user->role,
-					 note, &actor, r->now);
+	enum status st = dossier_advance(r->db, r->calendar, r->unit_id, r->path_params[0], step,
+					 r->user->role, note, &actor, r->now);
 	if (st)
 		return st;
 	if (strcmp(step->to, "result_ready") == 0)
@@ -636,6 +662,12 @@ static enum status advance(struct request *r, const char *action)
 							   r->path_params[0]),
 		       "Hồ sơ của ông/bà đã có kết quả. Mời ông/bà đến Bộ phận tiếp nhận và trả "
 		       "kết quả để nhận, mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả.");
+	if (strcmp(step->to, "refused") == 0)
+		notify(r, r->path_params[0], arena_printf(r->arena, "Hồ sơ %s không được tiếp "
+							   "nhận giải quyết", r->path_params[0]),
+		       arena_printf(r->arena, "Bộ phận tiếp nhận và trả kết quả từ chối tiếp nhận "
+				    "giải quyết hồ sơ của ông/bà (Phiếu từ chối tiếp nhận giải quyết "
+				    "hồ sơ, Mẫu số 03).\n\nLý do: %s", note));
 	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s?da-chuyen=1",
 					      r->path_params[0]));
 	return STATUS_OK;
@@ -679,6 +711,13 @@ enum status dossier_admin_extend(struct request *r)
 			    r->now);
 	if (st)
 		return st;
+	/* Delivered through the channel the applicant used: by email when they gave one. */
+	notify(r, d.code, arena_printf(r->arena, "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s",
+					d.code),
+	       arena_printf(r->arena, "Hồ sơ của ông/bà chưa giải quyết xong đúng hẹn. Lý do: %s"
+			    "\n\nChúng tôi xin lỗi ông/bà và đề nghị gia hạn thời gian giải quyết, "
+			    "hẹn trả kết quả vào: %s.", reason,
+			    dossier_time_words(r->arena, new_due)));
 	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s/van-ban-xin-loi",
 					      d.code));
 	return STATUS_OK;
@@ -719,6 +758,233 @@ enum status dossier_admin_refusal_print(struct request *r)
 {
 	return print_event_form(r, "refuse", "refusal", "refused_words",
 				"Phiếu từ chối tiếp nhận giải quyết hồ sơ", "onestop/dossier_refusal");
+}
+
+/* ---- stop (Mẫu 05) ---- */
+
+enum status dossier_admin_stop(struct request *r)
+{
+	if (!auth_allows(r->user, PERM_DOSSIER_SIGN))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	if (!dossier_is_open(d.status))
+		return STATUS_CONFLICT;
+	const char *reason = text_clean(r->arena, form_value(r, "reason"), DOSSIER_NOTE_MAX,
+					false);
+	if (reason == NULL || *reason == '\0')
+		return show_dossier(r, "Vui lòng ghi rõ lý do dừng giải quyết hồ sơ "
+				       "(tối đa 1000 ký tự).");
+	const char *basis = text_clean(r->arena, form_value(r, "basis"), DOSSIER_NOTE_MAX, false);
+	if (basis == NULL)
+		return show_dossier(r, "Căn cứ pháp lý tối đa 1000 ký tự, trên một dòng.");
+	/* The reason, then the legal ground on a second line. */
+	const char *note = *basis != '\0' ? arena_printf(r->arena, "%s\n%s", reason, basis)
+					  : reason;
+	if (note == NULL)
+		return STATUS_TOO_LARGE;
+	struct audit_actor actor = actor_of(r);
+	st = dossier_stop(r->db, r->unit_id, d.code, r->user->role, note, &actor, r->now);
+	if (st)
+		return st;
+	notify(r, d.code, arena_printf(r->arena, "Thông báo dừng giải quyết hồ sơ %s", d.code),
+	       arena_printf(r->arena, "Cơ quan giải quyết thông báo dừng giải quyết hồ sơ của "
+			    "ông/bà (Thông báo dừng giải quyết hồ sơ, Mẫu số 05).\n\nLý do: %s%s%s",
+			    reason, *basis != '\0' ? "\nCăn cứ: " : "", basis));
+	request_redirect(r, 303, arena_printf(r->arena, "/quan-tri/ho-so/%s/thong-bao-dung",
+					      d.code));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_stop_print(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	const char *note;
+	int64_t at;
+	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "stop", &note, &at);
+	if (st)
+		return st;
+	const char *nl = strchr(note, '\n');
+	const char *reason = nl != NULL ? arena_strndup(r->arena, note, (size_t)(nl - note)) : note;
+	json_t *model = dossier_model(r, &d, &v);
+	json_object_set_new(model, "stop", json_pack("{s:s, s:s?, s:s}", "reason",
+		reason != NULL ? reason : "", "basis", nl != NULL ? nl + 1 : NULL,
+		"stopped_words", dossier_time_words(r->arena, at)));
+	return print_model(r, "Thông báo dừng giải quyết hồ sơ", model, "onestop/dossier_stop");
+}
+
+/* ---- the tracking book (Mẫu 07) ---- */
+
+enum {
+	DOSSIER_BOOK_MAX = 2000,  /* rows one printed book lists */
+	DOSSIER_BOOK_DAYS = 366,  /* the longest period, in days */
+};
+
+/* The local day of "YYYY-MM-DD" as days since the epoch. */
+static bool book_day(const char *s, int64_t *days)
+{
+	int y, m, d;
+	if (s == NULL || !clock_parse_date(s, &y, &m, &d))
+		return false;
+	*days = clock_days_from_civil(y, m, d);
+	return true;
+}
+
+static int64_t book_midnight(int64_t days)
+{
+	int y, m, d;
+	clock_civil_from_days(days, &y, &m, &d);
+	int64_t t = 0;
+	clock_from_local(y, m, d, 0, 0, &t);
+	return t;
+}
+
+static const char *book_date(struct request *r, int64_t t)
+{
+	if (t <= 0)
+		return "";
+	struct clock_local l = clock_to_local(t);
+	return arena_printf(r->arena, "%02d/%02d/%04d", l.day, l.month, l.year);
+}
+
+static const char *iso_day(struct request *r, int64_t days)
+{
+	int y, m, d;
+	clock_civil_from_days(days, &y, &m, &d);
+	return arena_printf(r->arena, "%04d-%02d-%02d", y, m, d);
+}
+
+enum status dossier_admin_book(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	const char *tu = request_query(r, "tu"), *den = request_query(r, "den");
+	struct clock_local today = clock_to_local(r->now);
+	int64_t to_day = clock_days_from_civil(today.year, today.month, today.day);
+	int64_t from_day = clock_days_from_civil(today.year, today.month, 1);
+	const char *error = NULL;
+	if (tu != NULL || den != NULL) {
+		if (!book_day(tu, &from_day) || !book_day(den, &to_day))
+			error = "Vui lòng chọn ngày bắt đầu và ngày kết thúc hợp lệ (năm-tháng-ngày).";
+		else if (to_day < from_day)
+			error = "Ngày kết thúc phải từ ngày bắt đầu trở đi.";
+		else if (to_day - from_day >= DOSSIER_BOOK_DAYS)
+			error = "Mỗi sổ in tối đa một năm (366 ngày). Vui lòng chọn kỳ ngắn hơn.";
+	}
+	const char *unit_code, *unit_name;
+	enum status st = dossier_unit(r->db, r->arena, r->unit_id, &unit_code, &unit_name);
+	if (st)
+		return st;
+	json_t *model = json_pack("{s:s, s:s, s:s, s:s}", "page_title", "Sổ theo dõi hồ sơ",
+		"unit_name", unit_name,
+		"tu", error != NULL ? (tu != NULL ? tu : "") : iso_day(r, from_day),
+		"den", error != NULL ? (den != NULL ? den : "") : iso_day(r, to_day));
+	if (error != NULL) {
+		json_object_set_new(model, "error", json_string(error));
+		r->status = 422;
+		request_view(r, "onestop/dossier_book", model);
+		return STATUS_OK;
+	}
+	json_t *rows;
+	int64_t total;
+	st = dossier_book(r->db, r->unit_id, book_midnight(from_day), book_midnight(to_day + 1),
+			  DOSSIER_BOOK_MAX, &rows, &total);
+	if (st) {
+		json_decref(model);
+		return st;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		const char *status = json_string_value(json_object_get(o, "status"));
+		json_object_set_new(o, "number", json_integer((json_int_t)i + 1));
+		static const char *const times[][2] = {
+			{ "received_at", "received" }, { "due_at", "due" },
+			{ "extended_due_at", "extended" }, { "taken_at", "taken" },
+			{ "signed_at", "signed" }, { "returned_at", "returned" },
+		};
+		for (size_t k = 0; k < sizeof times / sizeof times[0]; k++)
+			json_object_set_new(o, times[k][1], json_string(book_date(r,
+				json_integer_value(json_object_get(o, times[k][0])))));
+		/* A dossier that ended without a result says how it ended. */
+		if (strcmp(status, "refused") == 0 || strcmp(status, "stopped") == 0 ||
+		    strcmp(status, "withdrawn") == 0)
+			json_object_set_new(o, "note", json_string(dossier_status_label(status)));
+	}
+	struct clock_local f = clock_to_local(book_midnight(from_day));
+	struct clock_local t = clock_to_local(book_midnight(to_day));
+	json_object_set_new(model, "period", json_string(arena_printf(r->arena,
+		"Từ ngày %02d/%02d/%04d đến ngày %02d/%02d/%04d", f.day, f.month, f.year, t.day,
+		t.month, t.year)));
+	json_object_set_new(model, "rows", rows);
+	json_object_set_new(model, "total", json_integer((json_int_t)total));
+	if (total > (int64_t)json_array_size(rows))
+		json_object_set_new(model, "capped", json_string(arena_printf(r->arena,
+			"Kỳ này có %lld hồ sơ; sổ chỉ in %d hồ sơ đầu tiên. Vui lòng chọn kỳ ngắn hơn "
+			"để in đủ.", (long long)total, DOSSIER_BOOK_MAX)));
+	request_view(r, "onestop/dossier_book", model);
+	return STATUS_OK;
+}
+
+/* ---- attachments of an online submission ---- */
+
+/* An ASCII file name for Content-Disposition: letters, digits, '.', '-', '_' kept, any
+ * other byte '_'; never empty nor starting with a dot. */
+static const char *ascii_file_name(struct request *r, const char *name)
+{
+	size_t n = strlen(name);
+	char *out = arena_alloc(r->arena, n + 2);
+	if (out == NULL)
+		return "tep-dinh-kem";
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		unsigned char c = *p;
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+		if (c >= 0x80 && (c & 0xC0) == 0x80)
+			continue; /* one '_' per UTF-8 character */
+		out[k++] = keep ? (char)c : '_';
+	}
+	out[k] = '\0';
+	while (*out == '.')
+		out++;
+	return *out != '\0' ? out : "tep-dinh-kem";
+}
+
+enum status dossier_admin_file(struct request *r)
+{
+	if (!is_dossier_staff(r))
+		return STATUS_FORBIDDEN;
+	struct dossier d;
+	struct onestop_version v;
+	enum status st = load(r, &d, &v);
+	if (st)
+		return st;
+	int64_t file_id;
+	if (!num_parse_int64(r->path_params[1], 1, INT64_MAX, &file_id))
+		return STATUS_NOT_FOUND;
+	struct dossier_attachment f;
+	st = dossier_file_get(r->db, r->arena, r->unit_id, d.id, file_id, &f);
+	if (st)
+		return st;
+	r->content_type = f.mime;
+	r->has_raw_body = true;
+	request_set_header(r, "Content-Disposition", arena_printf(r->arena,
+		"attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii_file_name(r, f.name),
+		http_url_encode(r->arena, f.name)));
+	request_set_header(r, "Cache-Control", "private, no-store");
+	request_set_header(r, "X-Content-Type-Options", "nosniff");
+	buf_append(&r->body, f.data, f.len);
+	return r->body.failed ? STATUS_TOO_LARGE : STATUS_OK;
 }
 
 /* ---- supplement (Mẫu 02) ---- */
@@ -1060,6 +1326,8 @@ enum status dossier_page_lookup(struct request *r)
 		"history", events_model(r, events, false));
 	if (d.promise_due_at > 0)
 		json_object_set_new(found, "promise", json_string(short_time(r, d.promise_due_at)));
+	if (d.extended_due_at > 0)
+		json_object_set_new(found, "extended", json_string(short_time(r, d.extended_due_at)));
 	json_object_set_new(model, "dossier", found);
 	if ((st = rating_add_offer(r, found, &d, last4)) != STATUS_OK) {
 		json_decref(model);

@@ -28,6 +28,10 @@ enum status dossier_admin_apology_print(struct request *r); /* {code}: Mẫu 04 
 enum status dossier_admin_supplement_request(struct request *r); /* {code}: Mẫu 02 asked */
 enum status dossier_admin_supplement_receive(struct request *r); /* {code}: supplement in */
 enum status dossier_admin_supplement_print(struct request *r);   /* {code}: Mẫu 02 */
+enum status dossier_admin_stop(struct request *r);          /* {code}: Mẫu 05 */
+enum status dossier_admin_stop_print(struct request *r);    /* {code}: Mẫu 05 printed */
+enum status dossier_admin_book(struct request *r);          /* ?tu=&den=: Mẫu 07 */
+enum status dossier_admin_file(struct request *r);          /* {code}/{id}: an attachment */
 
 /* public */
 enum status dossier_page_online_form(struct request *r);    /* {procedure code} */

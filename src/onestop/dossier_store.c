@@ -241,6 +241,9 @@ struct dossier_row {
 	int64_t due;          /* the legal appointment */
 	int64_t paused_left;  /* working seconds left when a supplement was requested; 0 none */
 	int64_t extended_due; /* the Mẫu 04 appointment; 0 none */
+	int64_t promise_due;  /* the unit's promise; 0 none */
+	int64_t received;
+	int64_t paused_promise_left; /* as paused_left, until the promise */
 };
 
 static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const char *code,
@@ -248,7 +251,8 @@ static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const ch
 {
 	struct db_stmt *s;
 	enum status st = db_prepare(c, "SELECT id, status, due_at, COALESCE(paused_left, 0),"
-				       " COALESCE(extended_due_at, 0)"
+				       " COALESCE(extended_due_at, 0), COALESCE(promise_due_at, 0),"
+				       " COALESCE(paused_promise_left, 0), received_at"
 				       " FROM dossier WHERE unit_id = ?1 AND code = ?2", &s);
 	if (st)
 		return st;
@@ -264,12 +268,49 @@ static enum status fetch_for_change(struct db_conn *c, int64_t unit_id, const ch
 	out->due = db_column_int64(s, 2);
 	out->paused_left = db_column_int64(s, 3);
 	out->extended_due = db_column_int64(s, 4);
+	out->promise_due = db_column_int64(s, 5);
+	out->paused_promise_left = db_column_int64(s, 6);
+	out->received = db_column_int64(s, 7);
 	return STATUS_OK;
 }
 
-enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code,
-			    const struct dossier_step *step, const char *role, const char *note,
-			    const struct audit_actor *actor, int64_t now)
+enum { DOSSIER_PAUSES_MAX = 20 };
+
+/* The finished supplement pauses of a dossier, oldest first, from its events. */
+static enum status finished_pauses(struct db_conn *c, int64_t unit_id, int64_t dossier_id,
+				   struct dossier_pause *out, size_t *count)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT action, at FROM dossier_event WHERE unit_id = ?1"
+				       " AND dossier_id = ?2 AND action IN ('supplement_request',"
+				       " 'supplement_receive') ORDER BY at, id LIMIT ?3", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	db_bind_int64(s, 3, DOSSIER_PAUSES_MAX * 2);
+	*count = 0;
+	int64_t start = 0;
+	for (;;) {
+		bool row;
+		if ((st = db_step(s, &row)) != STATUS_OK)
+			return st;
+		if (!row)
+			break;
+		int64_t at = db_column_int64(s, 1);
+		if (strcmp(db_column_text(s, 0), "supplement_request") == 0) {
+			start = at;
+		} else if (start > 0 && *count < DOSSIER_PAUSES_MAX) {
+			out[(*count)++] = (struct dossier_pause){ start, at };
+			start = 0;
+		}
+	}
+	return STATUS_OK;
+}
+
+enum status dossier_advance(struct db_conn *c, const struct calendar *cal, int64_t unit_id,
+			    const char *code, const struct dossier_step *step, const char *role,
+			    const char *note, const struct audit_actor *actor, int64_t now)
 {
 	enum status st = db_begin(c);
 	if (st)
@@ -283,6 +324,14 @@ enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code
 		st = STATUS_CONFLICT;
 		goto fail;
 	}
+	struct dossier_pause pauses[DOSSIER_PAUSES_MAX];
+	size_t pause_count;
+	if ((st = finished_pauses(c, unit_id, id, pauses, &pause_count)) != STATUS_OK)
+		goto fail;
+	int64_t step_due;
+	st = dossier_step_due(cal, step, d.received, due, pauses, pause_count, &step_due);
+	if (st)
+		goto fail;
 	struct db_stmt *s;
 	st = db_prepare(c,
 		"UPDATE dossier SET status = ?3, national_status = ?4,"
@@ -299,9 +348,9 @@ enum status dossier_advance(struct db_conn *c, int64_t unit_id, const char *code
 	db_bind_int64(s, 5, now);
 	if ((st = db_exec(s)) != STATUS_OK)
 		goto fail;
-	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, due));
-	st = add_event(c, unit_id, id, actor, role, now, step->action, from, step->to, note, due,
-		       outcome);
+	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, step_due));
+	st = add_event(c, unit_id, id, actor, role, now, step->action, from, step->to, note,
+		       step_due, outcome);
 	if (st)
 		goto fail;
 	json_t *before = json_pack("{s:s, s:s}", "code", code, "status", from);
@@ -461,9 +510,15 @@ enum status dossier_request_supplement(struct db_conn *c, const struct calendar 
 	int64_t left = due_working_time_between(cal, now, due);
 	if (left < 0)
 		left = 0;
+	int64_t promise_left = 0;
+	if (d.promise_due > now)
+		promise_left = due_working_time_between(cal, now, d.promise_due);
+	if (promise_left < 0)
+		promise_left = 0;
 	struct db_stmt *s;
 	st = db_prepare(c, "UPDATE dossier SET status = ?3, national_status = ?4, paused_at = ?5,"
-			   " paused_left = ?6 WHERE unit_id = ?1 AND id = ?2", &s);
+			   " paused_left = ?6, paused_promise_left = ?7"
+			   " WHERE unit_id = ?1 AND id = ?2", &s);
 	if (st)
 		goto fail;
 	db_bind_int64(s, 1, unit_id);
@@ -472,6 +527,10 @@ enum status dossier_request_supplement(struct db_conn *c, const struct calendar 
 	db_bind_int64(s, 4, dossier_national_status("supplement_requested"));
 	db_bind_int64(s, 5, now);
 	db_bind_int64(s, 6, left);
+	if (d.promise_due > 0)
+		db_bind_int64(s, 7, promise_left);
+	else
+		db_bind_null(s, 7);
 	if ((st = db_exec(s)) != STATUS_OK)
 		goto fail;
 	const char *outcome = dossier_outcome_name(dossier_step_outcome(now, due));
@@ -480,8 +539,9 @@ enum status dossier_request_supplement(struct db_conn *c, const struct calendar 
 	if (st)
 		goto fail;
 	json_t *before = json_pack("{s:s, s:s}", "code", code, "status", from);
-	json_t *after = json_pack("{s:s, s:s, s:I}", "code", code, "status",
-				  "supplement_requested", "paused_left", (json_int_t)left);
+	json_t *after = json_pack("{s:s, s:s, s:I, s:I}", "code", code, "status",
+				  "supplement_requested", "paused_left", (json_int_t)left,
+				  "paused_promise_left", (json_int_t)promise_left);
 	st = audit_append(c, unit_id, actor, now, "dossier.supplement_request", "dossier", id,
 			  before, after);
 	json_decref(before);
@@ -533,8 +593,19 @@ enum status dossier_receive_supplement(struct db_conn *c, const struct calendar 
 		if (new_due < due)
 			new_due = due;
 	}
+	/* The promise by the same rule, from its own time left. */
+	int64_t promise = d.promise_due, new_promise = promise;
+	if (promise > 0 && paused_at < promise) {
+		if ((st = due_add_working_time(cal, now, d.paused_promise_left, &new_promise)) !=
+		    STATUS_OK)
+			goto fail;
+		if (new_promise < promise)
+			new_promise = promise;
+	}
 	st = db_prepare(c, "UPDATE dossier SET status = ?3, national_status = ?4, due_at = ?5,"
-			   " paused_at = NULL, paused_left = NULL WHERE unit_id = ?1 AND id = ?2", &s);
+			   " promise_due_at = CASE WHEN promise_due_at IS NULL THEN NULL ELSE ?6 END,"
+			   " paused_at = NULL, paused_left = NULL, paused_promise_left = NULL"
+			   " WHERE unit_id = ?1 AND id = ?2", &s);
 	if (st)
 		goto fail;
 	db_bind_int64(s, 1, unit_id);
@@ -542,16 +613,18 @@ enum status dossier_receive_supplement(struct db_conn *c, const struct calendar 
 	db_bind_text(s, 3, to);
 	db_bind_int64(s, 4, dossier_national_status(to));
 	db_bind_int64(s, 5, new_due);
+	db_bind_int64(s, 6, new_promise);
 	if ((st = db_exec(s)) != STATUS_OK)
 		goto fail;
 	st = add_event(c, unit_id, id, actor, role, now, "supplement_receive", from, to,
 		       "", 0, NULL);
 	if (st)
 		goto fail;
-	json_t *before = json_pack("{s:s, s:s, s:I}", "code", code, "status", from,
-				   "due_at", (json_int_t)due);
-	json_t *after = json_pack("{s:s, s:s, s:I}", "code", code, "status", to,
-				  "due_at", (json_int_t)new_due);
+	json_t *before = json_pack("{s:s, s:s, s:I, s:I}", "code", code, "status", from,
+				   "due_at", (json_int_t)due, "promise_due_at", (json_int_t)promise);
+	json_t *after = json_pack("{s:s, s:s, s:I, s:I}", "code", code, "status", to,
+				  "due_at", (json_int_t)new_due,
+				  "promise_due_at", (json_int_t)new_promise);
 	st = audit_append(c, unit_id, actor, now, "dossier.supplement_receive", "dossier", id,
 			  before, after);
 	json_decref(before);
@@ -644,4 +717,173 @@ enum status dossier_extend(struct db_conn *c, int64_t unit_id, const char *code,
 fail:
 	db_rollback(c);
 	return st;
+}
+
+/* ---- stop (Mẫu 05) ---- */
+
+enum status dossier_stop(struct db_conn *c, int64_t unit_id, const char *code, const char *role,
+			 const char *note, const struct audit_actor *actor, int64_t now)
+{
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	struct dossier_row d;
+	if ((st = fetch_for_change(c, unit_id, code, &d)) != STATUS_OK)
+		goto fail;
+	const char *from = d.status;
+	if (!dossier_is_open(from)) {
+		st = STATUS_CONFLICT;
+		goto fail;
+	}
+	struct db_stmt *s;
+	st = db_prepare(c, "UPDATE dossier SET status = 'stopped', national_status = ?3,"
+			   " finished_at = ?4, paused_at = NULL, paused_left = NULL,"
+			   " paused_promise_left = NULL WHERE unit_id = ?1 AND id = ?2", &s);
+	if (st)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, d.id);
+	db_bind_int64(s, 3, dossier_national_status("stopped"));
+	db_bind_int64(s, 4, now);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	int64_t appointment = d.extended_due > 0 ? d.extended_due : d.due;
+	st = add_event(c, unit_id, d.id, actor, role, now, "stop", from, "stopped", note,
+		       appointment, dossier_outcome_name(dossier_step_outcome(now, appointment)));
+	if (st)
+		goto fail;
+	json_t *before = json_pack("{s:s, s:s}", "code", code, "status", from);
+	json_t *after = json_pack("{s:s, s:s, s:s}", "code", code, "status", "stopped",
+				  "note", note);
+	st = audit_append(c, unit_id, actor, now, "dossier.stop", "dossier", d.id, before, after);
+	json_decref(before);
+	json_decref(after);
+	if (st)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
+}
+
+/* ---- the tracking book (Mẫu 07) ---- */
+
+enum status dossier_book(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
+			 size_t max, json_t **out, int64_t *total)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT count(*) FROM dossier WHERE unit_id = ?1"
+				       " AND received_at >= ?2 AND received_at < ?3", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, from);
+	db_bind_int64(s, 3, to);
+	if ((st = db_query_int64(s, total)) != STATUS_OK)
+		return st;
+	/* Handed to processing: the first "take"; result received: the leader's signature. */
+	st = db_prepare(c,
+		"SELECT d.code, v.name, d.sets, d.applicant_name, d.applicant_address,"
+		" d.applicant_phone, v.office, d.received_at, d.due_at,"
+		" COALESCE(d.extended_due_at, 0),"
+		" COALESCE((SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id"
+		"  AND e.unit_id = d.unit_id AND e.action = 'take'), 0),"
+		" COALESCE((SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id"
+		"  AND e.unit_id = d.unit_id AND e.action = 'sign'), 0),"
+		" COALESCE(d.returned_at, 0), d.status"
+		" FROM dossier d JOIN procedure_version v ON v.id = d.procedure_version_id"
+		" AND v.unit_id = d.unit_id"
+		" WHERE d.unit_id = ?1 AND d.received_at >= ?2 AND d.received_at < ?3"
+		" ORDER BY d.received_at, d.id LIMIT ?4", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, from);
+	db_bind_int64(s, 3, to);
+	db_bind_int64(s, 4, (int64_t)max);
+	json_t *arr = json_array();
+	for (;;) {
+		bool row;
+		if ((st = db_step(s, &row)) != STATUS_OK) {
+			json_decref(arr);
+			return st;
+		}
+		if (!row)
+			break;
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I,"
+						     " s:I, s:I, s:I, s:I, s:s}",
+			"code", db_column_text(s, 0), "procedure", db_column_text(s, 1),
+			"sets", (json_int_t)db_column_int64(s, 2), "name", db_column_text(s, 3),
+			"address", db_column_text(s, 4), "phone", db_column_text(s, 5),
+			"office", db_column_text(s, 6),
+			"received_at", (json_int_t)db_column_int64(s, 7),
+			"due_at", (json_int_t)db_column_int64(s, 8),
+			"extended_due_at", (json_int_t)db_column_int64(s, 9),
+			"taken_at", (json_int_t)db_column_int64(s, 10),
+			"signed_at", (json_int_t)db_column_int64(s, 11),
+			"returned_at", (json_int_t)db_column_int64(s, 12),
+			"status", db_column_text(s, 13)));
+	}
+	*out = arr;
+	return STATUS_OK;
+}
+
+/* ---- attachments of an online submission ---- */
+
+enum status dossier_files(struct db_conn *c, int64_t unit_id, int64_t dossier_id, json_t **out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT id, name, mime, size FROM dossier_file"
+				       " WHERE unit_id = ?1 AND dossier_id = ?2 ORDER BY id LIMIT ?3",
+				    &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	db_bind_int64(s, 3, DOSSIER_FILES_MAX * 4);
+	json_t *arr = json_array();
+	for (;;) {
+		bool row;
+		if ((st = db_step(s, &row)) != STATUS_OK) {
+			json_decref(arr);
+			return st;
+		}
+		if (!row)
+			break;
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I}",
+			"id", (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 1),
+			"mime", db_column_text(s, 2), "size", (json_int_t)db_column_int64(s, 3)));
+	}
+	*out = arr;
+	return STATUS_OK;
+}
+
+enum status dossier_file_get(struct db_conn *c, struct arena *a, int64_t unit_id,
+			     int64_t dossier_id, int64_t file_id, struct dossier_attachment *out)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT name, mime, bytes FROM dossier_file"
+				       " WHERE unit_id = ?1 AND dossier_id = ?2 AND id = ?3", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	db_bind_int64(s, 3, file_id);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		return st;
+	if (!row)
+		return STATUS_NOT_FOUND;
+	const void *bytes = db_column_blob(s, 2);
+	size_t n = db_column_bytes(s, 2);
+	void *data = arena_alloc(a, n > 0 ? n : 1);
+	out->name = arena_strdup(a, db_column_text(s, 0));
+	out->mime = arena_strdup(a, db_column_text(s, 1));
+	if (data == NULL || out->name == NULL || out->mime == NULL)
+		return STATUS_TOO_LARGE;
+	if (n > 0)
+		memcpy(data, bytes, n);
+	out->data = data;
+	out->len = n;
+	return STATUS_OK;
 }

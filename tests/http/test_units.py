@@ -67,6 +67,9 @@ PARAMS = {
     "/quan-tri/ho-so/{}/phieu-tu-choi": ["dossier"],
     "/quan-tri/ho-so/{}/xin-loi-hen-lai": ["dossier"],
     "/quan-tri/ho-so/{}/van-ban-xin-loi": ["dossier"],
+    "/quan-tri/ho-so/{}/dung-giai-quyet": ["dossier"],
+    "/quan-tri/ho-so/{}/thong-bao-dung": ["dossier"],
+    "/quan-tri/ho-so/{}/tep/{}": ["online_dossier", "dossier_file"],
 }
 # Kinds that name no unit's data: the page must only not show the other unit's.
 UNBOUND = {"day", "static", "lang"}
@@ -194,6 +197,19 @@ def units(module_server):
     r = clerk.post("/quan-tri/ho-so/tiep-nhan", data)
     assert r.status_code == 303, squash(r.text)[:400]
     dossier = r.headers["Location"].split("/")[3]
+    # An online dossier of unit 1 with a file attached.
+    citizen = Client(s)
+    online_path = "/thu-tuc/thu-tuc-rieng-phuong-9/nop-truc-tuyen"
+    r, doc = citizen.page(online_path)
+    form = doc.xpath("//form[@action='%s']" % online_path)[0]
+    data = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input")}
+    data.update({"name": SECRET_APPLICANT, "phone": "0909 000 222", "delivery": "online"})
+    r = citizen.post(online_path, data, files=[("tep", ("mat.png", png_bytes(23, 17), "image/png"))])
+    assert r.status_code == 201, squash(r.text)[-300:]
+    online = squash(text(parse(r.content).xpath("//*[@id='dossier-code']")[0]))
+    online_file = s.db.value("SELECT f.id FROM dossier_file f JOIN dossier d"
+                             " ON d.id = f.dossier_id WHERE d.code = '%s'" % online)
+    assert online_file
 
     # A published article of unit 1 and its public path.
     r, home = Client(s).page("/")
@@ -207,7 +223,7 @@ def units(module_server):
         "user": editor_id, "article": secret, "revision": 1, "photo": photo,
         "category": category_id, "unit": 1,
         "procedure": "thu-tuc-rieng-phuong-9", "procedure_version": 2,
-        "dossier": dossier,
+        "dossier": dossier, "online_dossier": online, "dossier_file": online_file,
     }
     return {"server": s, "province": province, "b_admin": b_admin, "b_article": b_article,
             "secret": secret, "values": values}
@@ -348,6 +364,21 @@ def test_province_admin_renames_a_unit_and_moves_its_host(units):
     assert r.status_code == 404
 
 
+def clerk_of_unit_b(units):
+    """A clerk account of unit 2, signed in on unit 2's host (made once per module)."""
+    if "clerk_b" not in units:
+        s, b_admin = units["server"], units["b_admin"]
+        token = b_admin.csrf_from("/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung")
+        r = b_admin.post("/quan-tri/nguoi-dung", {"csrf": token, "username": "canbo-b",
+                                                   "display_name": "Cán bộ xã Bình An",
+                                                   "password": CLERK_PASSWORD, "role": "clerk"})
+        assert r.status_code == 303, squash(r.text)[:300]
+        clerk_b = Client(s, host=HOST_B)
+        assert login(clerk_b, "canbo-b", CLERK_PASSWORD).status_code == 303
+        units["clerk_b"] = clerk_b
+    return units["clerk_b"]
+
+
 def test_another_unit_can_neither_rate_nor_read_unit_1s_dossiers(units):
     """The rating form proves a dossier by its code and phone digits within the unit of the
     host; unit 2's one-stop staff read only unit 2's ratings."""
@@ -373,13 +404,7 @@ def test_another_unit_can_neither_rate_nor_read_unit_1s_dossiers(units):
                                           "overall": "3", "comment": "Góp ý của Phường 9"})
     assert r.status_code == 201, squash(r.text)[:300]
     # A clerk of unit 2 sees none of it.
-    token = b_admin.csrf_from("/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung")
-    r = b_admin.post("/quan-tri/nguoi-dung", {"csrf": token, "username": "canbo-b",
-                                               "display_name": "Cán bộ xã Bình An",
-                                               "password": CLERK_PASSWORD, "role": "clerk"})
-    assert r.status_code == 303, squash(r.text)[:300]
-    clerk_b = Client(s, host=HOST_B)
-    assert login(clerk_b, "canbo-b", CLERK_PASSWORD).status_code == 303
+    clerk_b = clerk_of_unit_b(units)
     r, doc = clerk_b.page("/quan-tri/danh-gia")
     assert r.status_code == 200
     assert code not in r.text and "Góp ý của Phường 9" not in r.text
@@ -388,3 +413,16 @@ def test_another_unit_can_neither_rate_nor_read_unit_1s_dossiers(units):
     for m in markers():
         assert m not in r.text
     assert clerk_b.get("/quan-tri/ho-so/%s" % code).status_code == 404
+
+
+def test_another_units_clerk_cannot_open_an_attachment(units):
+    """Unit 2's own clerk, who may open unit 2's attachments, gets 404 for unit 1's, and a
+    visitor with no session is sent to sign in."""
+    s, values = units["server"], units["values"]
+    clerk_b = clerk_of_unit_b(units)
+    path = "/quan-tri/ho-so/%s/tep/%s" % (values["online_dossier"], values["dossier_file"])
+    r = clerk_b.get(path)
+    assert r.status_code == 404, r.status_code
+    assert b"\x89PNG" not in r.content
+    r = Client(s).get(path)
+    assert r.status_code == 303 and "/quan-tri/dang-nhap" in r.headers["Location"]

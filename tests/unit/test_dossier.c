@@ -11,6 +11,7 @@
 #include "onestop/dossier.h"
 #include "worktime/calendar.h"
 #include "worktime/clock.h"
+#include "worktime/due.h"
 
 static int64_t local(int y, int mo, int d, int h, int mi)
 {
@@ -119,6 +120,44 @@ static void same_day_due(void **state)
 	calendar_release(&cal);
 }
 
+static void step_dues_share_the_working_time(void **state)
+{
+	(void)state;
+	struct calendar cal;
+	calendar_init(&cal, NULL);
+	/* Received Monday 16 November 2026 at 07:30, due Thursday at 17:00: 32 working hours. */
+	int64_t received = local(2026, 11, 16, 7, 30), due = local(2026, 11, 19, 17, 0), at;
+	assert_int_equal(dossier_step_due(&cal, dossier_step_of("take"), received, due, NULL, 0,
+					  &at), STATUS_OK);
+	assert_int_equal(at, local(2026, 11, 16, 10, 42)); /* a tenth: 3 h 12 min */
+	assert_int_equal(dossier_step_due(&cal, dossier_step_of("submit"), received, due, NULL, 0,
+					  &at), STATUS_OK);
+	assert_int_equal(at, local(2026, 11, 19, 13, 48)); /* nine tenths: 28 h 48 min */
+	for (const char *const *a = (const char *const[]){ "sign", "return", "refuse", NULL }; *a;
+	     a++) {
+		assert_int_equal(dossier_step_due(&cal, dossier_step_of(*a), received, due, NULL, 0,
+						  &at), STATUS_OK);
+		assert_int_equal(at, due);
+	}
+	/* A supplement awaited from Monday 09:00 to Wednesday 09:00 (16 working hours) moved
+	 * the appointment to Monday 23 at 17:00; the steps move the same way. */
+	struct dossier_pause pause = { local(2026, 11, 16, 9, 0), local(2026, 11, 18, 9, 0) };
+	int64_t moved = local(2026, 11, 23, 17, 0);
+	assert_int_equal(due_after_pause(&cal, due, pause.start, pause.end, &at), STATUS_OK);
+	assert_int_equal(at, moved);
+	assert_int_equal(dossier_step_due(&cal, dossier_step_of("take"), received, moved, &pause,
+					  1, &at), STATUS_OK);
+	assert_int_equal(at, local(2026, 11, 18, 10, 42));
+	assert_int_equal(dossier_step_due(&cal, dossier_step_of("submit"), received, moved, &pause,
+					  1, &at), STATUS_OK);
+	assert_int_equal(at, local(2026, 11, 23, 13, 48));
+	/* An appointment at or before receipt leaves every step due then. */
+	assert_int_equal(dossier_step_due(&cal, dossier_step_of("take"), due, due, NULL, 0, &at),
+			 STATUS_OK);
+	assert_int_equal(at, due);
+	calendar_release(&cal);
+}
+
 static void attachments_by_content(void **state)
 {
 	(void)state;
@@ -138,6 +177,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(code_format),
 		cmocka_unit_test(step_outcome),
+		cmocka_unit_test(step_dues_share_the_working_time),
 		cmocka_unit_test(applicant_checks),
 		cmocka_unit_test(flow_table),
 		cmocka_unit_test(same_day_due),

@@ -171,19 +171,19 @@ static void svg_text(struct buf *b, const char *s)
 	html_escape(b, s, strlen(s));
 }
 
-/* The smallest of 1, 2, 5 times a power of ten at or above v / 4, times 4: a scale
+/* The smallest of 1, 2, 2.5, 5 times a power of ten at or above v / 4, times 4: a scale
  * top with four round steps. */
 static int64_t scale_top(int64_t v)
 {
+	static const int tenths[] = { 10, 20, 25, 50 };
 	if (v <= 4)
 		return 4;
-	int64_t step = 1;
-	for (;;) {
-		for (int m = 1; m <= 5; m = m == 1 ? 2 : m + 3) {
-			if (step * m * 4 >= v)
-				return step * m * 4;
+	for (int64_t power = 1;; power *= 10) {
+		for (size_t i = 0; i < sizeof tenths / sizeof tenths[0]; i++) {
+			int64_t step = power * tenths[i] / 10;
+			if (step > 0 && power * tenths[i] % 10 == 0 && step * 4 >= v)
+				return step * 4;
 		}
-		step *= 10;
 	}
 }
 
@@ -237,8 +237,12 @@ void stats_chart_svg(struct buf *b, const struct stats_month_point *points, size
 		stats_period_short(&points[i].period, label);
 		buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>", x, y,
 			   bar, h);
-		buf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>",
-			   x + bar / 2, y - 4, (long long)points[i].received);
+		/* The count inside the bar's foot, clear of the rate line's labels; above a bar
+		 * too short to hold it. */
+		bool inside = h >= 20;
+		buf_printf(b, "<text class=\"value%s\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>",
+			   inside ? " inside" : "", x + bar / 2, inside ? TOP + plot_h - 6 : y - 4,
+			   (long long)points[i].received);
 		buf_printf(b, "<text class=\"month\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
 			   x + bar / 2, TOP + plot_h + 18);
 		svg_text(b, label);

@@ -82,42 +82,59 @@ static enum status load_officers(struct db_conn *c, struct arena *a, int64_t uni
 	return st;
 }
 
-/* The month's counts grouped by procedure and officer. The dossiers a month is about
- * are those received in it, finished in it, or open at its end; each branch of the
- * UNION is one index range. */
+/* The month's counts grouped by procedure and officer, over the dossiers a month is about:
+ * those received in it, finished in it, or open at its end, each branch of the UNION one
+ * index range. The officer is the actor of the latest "take" (index dossier_event_take).
+ * The engines differ in how they read the branches best: SQLite takes the ids from its
+ * covering indexes and reads each dossier once by rowid (26 ms for a month of 200,000
+ * dossiers, against 190 ms when the branches bring the columns, since it then scans
+ * dossier_received for the open ones); PostgreSQL has the branches bring the columns (56 ms,
+ * against 122 ms for the ids, which it hash-joins with a scan of every dossier). */
+#define STATS_GROUP_COUNTS \
+	"SELECT procedure_id, officer," \
+	" SUM(CASE WHEN received_at >= ?2 AND received_at < ?3 THEN 1 ELSE 0 END)," \
+	" SUM(CASE WHEN received_at >= ?2 AND received_at < ?3 AND channel = 'online'" \
+	"  THEN 1 ELSE 0 END)," \
+	" SUM(CASE WHEN status IN ('result_ready', 'returned') AND finished_at >= ?2" \
+	"  AND finished_at < ?3 AND finished_at <= due_at THEN 1 ELSE 0 END)," \
+	" SUM(CASE WHEN status IN ('result_ready', 'returned') AND finished_at >= ?2" \
+	"  AND finished_at < ?3 AND finished_at > due_at THEN 1 ELSE 0 END)," \
+	" SUM(CASE WHEN received_at < ?3 AND (finished_at IS NULL OR finished_at >= ?3)" \
+	"  AND due_at >= ?4 THEN 1 ELSE 0 END)," \
+	" SUM(CASE WHEN received_at < ?3 AND (finished_at IS NULL OR finished_at >= ?3)" \
+	"  AND due_at < ?4 THEN 1 ELSE 0 END)," \
+	" SUM(CASE WHEN status IN ('refused', 'withdrawn', 'stopped') AND finished_at >= ?2" \
+	"  AND finished_at < ?3 THEN 1 ELSE 0 END)" \
+	" FROM (SELECT d.procedure_id, d.received_at, d.channel, d.status, d.finished_at," \
+	"  d.due_at, COALESCE((SELECT e.actor_id FROM dossier_event e" \
+	"   WHERE e.dossier_id = d.id AND e.unit_id = ?1 AND e.action = 'take'" \
+	"   ORDER BY e.at DESC, e.id DESC LIMIT 1), 0) AS officer FROM "
+#define STATS_GROUP_ORDER " GROUP BY procedure_id, officer ORDER BY procedure_id, officer"
+#define STATS_MONTH_COLUMNS "id, procedure_id, received_at, channel, status, finished_at, due_at"
+
 static enum status load_groups(struct db_conn *c, struct arena *a, int64_t unit_id,
 			       const struct stats_period *p, int64_t now,
 			       struct stats_group **out, size_t *count)
 {
 	struct db_stmt *s;
-	enum status st = db_prepare(c,
-		"SELECT procedure_id, officer,"
-		" SUM(CASE WHEN received_at >= ?2 AND received_at < ?3 THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN received_at >= ?2 AND received_at < ?3 AND channel = 'online'"
-		"  THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN status IN ('result_ready', 'returned') AND finished_at >= ?2"
-		"  AND finished_at < ?3 AND finished_at <= due_at THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN status IN ('result_ready', 'returned') AND finished_at >= ?2"
-		"  AND finished_at < ?3 AND finished_at > due_at THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN received_at < ?3 AND (finished_at IS NULL OR finished_at >= ?3)"
-		"  AND due_at >= ?4 THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN received_at < ?3 AND (finished_at IS NULL OR finished_at >= ?3)"
-		"  AND due_at < ?4 THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN status IN ('refused', 'withdrawn', 'stopped') AND finished_at >= ?2"
-		"  AND finished_at < ?3 THEN 1 ELSE 0 END)"
-		" FROM (SELECT d.procedure_id, d.received_at, d.channel, d.status, d.finished_at,"
-		"  d.due_at, COALESCE((SELECT e.actor_id FROM dossier_event e"
-		"   WHERE e.dossier_id = d.id AND e.unit_id = ?1 AND e.action = 'take'"
-		"   ORDER BY e.at DESC, e.id DESC LIMIT 1), 0) AS officer"
-		"  FROM dossier d WHERE d.unit_id = ?1 AND d.id IN ("
+	enum status st = db_prepare_each(c,
+		STATS_GROUP_COUNTS "dossier d WHERE d.unit_id = ?1 AND d.id IN ("
 		"   SELECT id FROM dossier WHERE unit_id = ?1 AND received_at >= ?2 AND received_at < ?3"
 		"   UNION SELECT id FROM dossier WHERE unit_id = ?1 AND finished_at >= ?2"
 		"    AND finished_at < ?3"
 		"   UNION SELECT id FROM dossier WHERE unit_id = ?1 AND finished_at IS NULL"
 		"    AND received_at < ?3"
 		"   UNION SELECT id FROM dossier WHERE unit_id = ?1 AND finished_at >= ?3"
-		"    AND received_at < ?3)) x"
-		" GROUP BY procedure_id, officer ORDER BY procedure_id, officer", &s);
+		"    AND received_at + 0 < ?3)) x" STATS_GROUP_ORDER,
+		STATS_GROUP_COUNTS "(SELECT " STATS_MONTH_COLUMNS
+		"    FROM dossier WHERE unit_id = ?1 AND received_at >= ?2 AND received_at < ?3"
+		"   UNION SELECT " STATS_MONTH_COLUMNS
+		"    FROM dossier WHERE unit_id = ?1 AND finished_at >= ?2 AND finished_at < ?3"
+		"   UNION SELECT " STATS_MONTH_COLUMNS
+		"    FROM dossier WHERE unit_id = ?1 AND finished_at IS NULL AND received_at < ?3"
+		"   UNION SELECT " STATS_MONTH_COLUMNS
+		"    FROM dossier WHERE unit_id = ?1 AND finished_at >= ?3 AND received_at + 0 < ?3) d) x"
+		STATS_GROUP_ORDER, &s);
 	if (st)
 		return st;
 	db_bind_int64(s, 1, unit_id);

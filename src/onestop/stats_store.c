@@ -5,9 +5,11 @@
 #include "onestop/stats.h"
 
 #include "base/arena.h"
+#include "onestop/dossier.h"
 #include "store/store.h"
 #include "worktime/clock.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -165,10 +167,64 @@ static enum status load_groups(struct db_conn *c, struct arena *a, int64_t unit_
 	return *out == NULL ? STATUS_TOO_LARGE : st;
 }
 
+/* A month's trend figures stop changing once it ended more than DOSSIER_BACKDATE_MAX
+ * ago: nothing can be received into it any more, and results are stamped with the time
+ * they are made. Those months are kept here, per process, so the trend reads the database
+ * only for the last month or two. (A month's rows changed by hand in the database show in
+ * its trend after a restart.) */
+enum { TREND_CACHE_SLOTS = 4096, TREND_SETTLED_AFTER = DOSSIER_BACKDATE_MAX + 86400 };
+
+static struct {
+	int64_t unit_id, start;
+	int64_t received, finished, on_time;
+	bool used;
+} trend_cache[TREND_CACHE_SLOTS];
+static pthread_mutex_t trend_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t trend_slot(int64_t unit_id, int64_t start)
+{
+	uint64_t h = (uint64_t)unit_id * 1000003u ^ (uint64_t)start;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 32;
+	return (size_t)(h % TREND_CACHE_SLOTS);
+}
+
+static bool trend_cached(int64_t unit_id, struct stats_month_point *pt)
+{
+	size_t i = trend_slot(unit_id, pt->period.start);
+	pthread_mutex_lock(&trend_cache_lock);
+	bool hit = trend_cache[i].used && trend_cache[i].unit_id == unit_id &&
+		   trend_cache[i].start == pt->period.start;
+	if (hit) {
+		pt->received = trend_cache[i].received;
+		pt->finished = trend_cache[i].finished;
+		pt->on_time = trend_cache[i].on_time;
+	}
+	pthread_mutex_unlock(&trend_cache_lock);
+	return hit;
+}
+
+static void trend_keep(int64_t unit_id, const struct stats_month_point *pt)
+{
+	size_t i = trend_slot(unit_id, pt->period.start);
+	pthread_mutex_lock(&trend_cache_lock);
+	trend_cache[i].unit_id = unit_id;
+	trend_cache[i].start = pt->period.start;
+	trend_cache[i].received = pt->received;
+	trend_cache[i].finished = pt->finished;
+	trend_cache[i].on_time = pt->on_time;
+	trend_cache[i].used = true;
+	pthread_mutex_unlock(&trend_cache_lock);
+}
+
 /* Received, finished and finished on time in a month, for the trend. */
-static enum status load_month_point(struct db_conn *c, int64_t unit_id,
+static enum status load_month_point(struct db_conn *c, int64_t unit_id, int64_t now,
 				    struct stats_month_point *pt)
 {
+	bool settled = pt->period.end + TREND_SETTLED_AFTER < now;
+	if (settled && trend_cached(unit_id, pt))
+		return STATUS_OK;
 	struct db_stmt *s;
 	enum status st = db_prepare(c,
 		"SELECT (SELECT count(*) FROM dossier WHERE unit_id = ?1 AND received_at >= ?2"
@@ -191,6 +247,8 @@ static enum status load_month_point(struct db_conn *c, int64_t unit_id,
 		pt->finished = db_column_int64(s, 1);
 		pt->on_time = db_column_int64(s, 2);
 	}
+	if (settled)
+		trend_keep(unit_id, pt);
 	return STATUS_OK;
 }
 
@@ -236,7 +294,7 @@ enum status stats_report_load(struct db_conn *c, struct arena *a, int64_t unit_i
 		struct stats_month_point *pt = &out->trend[i];
 		*pt = (struct stats_month_point){
 			.period = stats_period_shift(period, i - (STATS_TREND_MONTHS - 1)) };
-		if ((st = load_month_point(c, unit_id, pt)) != STATUS_OK)
+		if ((st = load_month_point(c, unit_id, now, pt)) != STATUS_OK)
 			goto done;
 	}
 	if ((st = load_ratings(c, unit_id, period->start, period->end, out->ratings)) != STATUS_OK)

@@ -5,6 +5,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "html/html.h"
+#include "text/text.h"
 #include "worktime/clock.h"
 
 #include <stdio.h>
@@ -120,11 +121,13 @@ static const struct stats_name *name_of(const struct stats_name *names, size_t n
 static int row_compare(const void *x, const void *y)
 {
 	const struct stats_row *a = x, *b = y;
-	/* "No officer" last; else by name (bytes: Vietnamese letters group together). */
+	/* "No officer" last; else by the folded name, then the name itself. */
 	bool a_none = a->name == NO_OFFICER, b_none = b->name == NO_OFFICER;
 	if (a_none != b_none)
 		return a_none ? 1 : -1;
-	int c = strcmp(a->name, b->name);
+	int c = strcmp(a->sort_key, b->sort_key);
+	if (c == 0)
+		c = strcmp(a->name, b->name);
 	if (c != 0)
 		return c;
 	return a->id < b->id ? -1 : a->id > b->id;
@@ -157,6 +160,22 @@ enum status stats_fold(struct arena *a, const struct stats_group *groups, size_t
 					  o != NULL ? o->id : 0, o != NULL ? o->name : NO_OFFICER)->c,
 				 &g->c);
 		stats_counts_add(&out->total, &g->c);
+	}
+	struct {
+		struct stats_row *rows;
+		size_t n;
+	} tables[] = { { out->by_procedure, out->procedure_count },
+		       { out->by_field, out->field_count },
+		       { out->by_officer, out->officer_count } };
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		for (size_t i = 0; i < tables[t].n; i++) {
+			struct stats_row *row = &tables[t].rows[i];
+			row->sort_key = text_fold(a, row->name, strlen(row->name));
+			if (row->sort_key == NULL && arena_failed(a))
+				return STATUS_TOO_LARGE;
+			if (row->sort_key == NULL)
+				row->sort_key = row->name; /* not UTF-8: its bytes */
+		}
 	}
 	qsort(out->by_procedure, out->procedure_count, sizeof *out->by_procedure, row_compare);
 	qsort(out->by_field, out->field_count, sizeof *out->by_field, row_compare);

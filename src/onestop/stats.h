@@ -63,6 +63,7 @@ struct stats_name {
 struct stats_row {
 	int64_t id;        /* procedure or officer id; 0 for a field, or no officer */
 	const char *name;
+	const char *sort_key; /* the name folded (text_fold), for Vietnamese order */
 	struct stats_counts c;
 };
 
@@ -103,7 +104,8 @@ void stats_counts_add(struct stats_counts *to, const struct stats_counts *c);
 
 /* Folds the groups of the database into the report's tables by procedure, by field (of
  * the procedure's name in procedures) and by officer (officers; id 0 or unknown: "Chưa có
- * người xử lý"), each sorted by name, and the total. Rows live in the arena. */
+ * người xử lý", last), each in the order of the names without their marks ("Đăng ký" among
+ * the D), and the total. Rows live in the arena. */
 enum status stats_fold(struct arena *a, const struct stats_group *groups, size_t group_count,
 		       const struct stats_name *procedures, size_t procedure_count,
 		       const struct stats_name *officers, size_t officer_count,

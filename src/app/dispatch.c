@@ -165,7 +165,7 @@ static json_t *layout_model(struct request *r, struct app *app)
 		"is_english", strcmp(r->lang, "en") == 0, "lang", r->lang, "year", now.year,
 		"path", r->path, "lang_next", http_url_encode(r->arena, r->path));
 	if (r->user != NULL)
-		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 			"name", r->user->display_name, "username", r->user->username,
 			"can_news", auth_allows(r->user, PERM_NEWS_EDIT),
 			"can_categories", auth_allows(r->user, PERM_CATEGORIES),
@@ -174,6 +174,7 @@ static json_t *layout_model(struct request *r, struct app *app)
 			"can_province_units", auth_allows(r->user, PERM_PROVINCE_UNITS),
 			"can_province_view", auth_allows(r->user, PERM_PROVINCE_VIEW),
 			"can_procedures", auth_allows(r->user, PERM_PROCEDURES),
+			"can_statistics", auth_allows(r->user, PERM_STATISTICS),
 			"can_dossiers", auth_allows(r->user, PERM_DOSSIER_INTAKE) ||
 				auth_allows(r->user, PERM_DOSSIER_PROCESS) ||
 				auth_allows(r->user, PERM_DOSSIER_SIGN)));

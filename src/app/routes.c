@@ -8,6 +8,7 @@
 #include "onestop/onestop_pages.h"
 #include "onestop/rating_pages.h"
 #include "onestop/receipt_pages.h"
+#include "onestop/stats_pages.h"
 #include "province/province_pages.h"
 
 #include <string.h>
@@ -39,6 +40,7 @@ const struct route routes[] = {
 	{ GET,  "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_form, PERM_PUBLIC,    false, true,  false },
 	{ POST, "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_submit, PERM_PUBLIC,  true,  false, false },
 	{ GET,  "/tra-cuu-ho-so",                           dossier_page_lookup,     PERM_PUBLIC,     false, false, false },
+	{ GET,  "/cam-ket-phuc-vu",                         stats_page_board,        PERM_PUBLIC,     false, false, true  },
 	{ GET,  "/kiem-tra-bien-nhan",                      receipt_page_check,      PERM_PUBLIC,     false, false, false },
 	{ GET,  "/danh-gia-ho-so",                          rating_page_form,        PERM_PUBLIC,     false, true,  false },
 	{ POST, "/danh-gia-ho-so",                          rating_page_submit,      PERM_PUBLIC,     true,  false, false },
@@ -85,6 +87,10 @@ const struct route routes[] = {
 	{ POST, "/quan-tri/thu-tuc/{}/ap-dung-lai",         onestop_admin_activate,  PERM_PROCEDURES, true,  false, false },
 	{ GET,  "/quan-tri/thu-tuc/{}/phien-ban",           onestop_admin_versions,  PERM_PROCEDURES, false, false, false },
 	{ GET,  "/quan-tri/thu-tuc/{}/phien-ban/{}",        onestop_admin_version,   PERM_PROCEDURES, false, false, false },
+
+	{ GET,  "/quan-tri/thong-ke",                       stats_admin_page,        PERM_STATISTICS, false, false, false },
+	{ GET,  "/quan-tri/thong-ke.csv",                   stats_admin_csv,         PERM_STATISTICS, false, false, false },
+	{ GET,  "/quan-tri/thong-ke.xlsx",                  stats_admin_xlsx,        PERM_STATISTICS, false, false, false },
 
 	{ GET,  "/quan-tri/ho-so",                          dossier_admin_queue,     PERM_STAFF,      false, false, false },
 	{ GET,  "/quan-tri/ho-so/tiep-nhan",                dossier_admin_intake_form, PERM_DOSSIER_INTAKE, false, false, false },

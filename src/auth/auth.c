@@ -17,16 +17,18 @@ static const struct role_def roles[] = {
 	{ "admin", "Quản trị viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true,
 	    [PERM_CATEGORIES] = true, [PERM_USERS] = true, [PERM_AUDIT] = true,
-	    [PERM_PROCEDURES] = true } },
+	    [PERM_PROCEDURES] = true, [PERM_STATISTICS] = true } },
 	{ "editor", "Biên tập viên", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_NEWS_EDIT] = true } },
 	/* The one-stop shop: each step of a dossier belongs to one role. */
 	{ "clerk", "Cán bộ tiếp nhận và trả kết quả", false,
-	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_INTAKE] = true } },
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_INTAKE] = true,
+	    [PERM_STATISTICS] = true } },
 	{ "specialist", "Chuyên viên xử lý", false,
 	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_PROCESS] = true } },
 	{ "leader", "Lãnh đạo ký duyệt", false,
-	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_SIGN] = true } },
+	  { [PERM_PUBLIC] = true, [PERM_STAFF] = true, [PERM_DOSSIER_SIGN] = true,
+	    [PERM_STATISTICS] = true } },
 	/* Province accounts belong to the unit made by `phuong init` (the province office's
 	 * own) and see other units only through the province pages. */
 	{ "province_admin", "Quản trị cấp tỉnh", true,
@@ -71,6 +73,7 @@ const char *auth_permission_name(enum permission p)
 		[PERM_PROVINCE_UNITS] = "province_units", [PERM_PROVINCE_VIEW] = "province_view",
 		[PERM_PROCEDURES] = "procedures", [PERM_DOSSIER_INTAKE] = "dossier_intake",
 		[PERM_DOSSIER_PROCESS] = "dossier_process", [PERM_DOSSIER_SIGN] = "dossier_sign",
+		[PERM_STATISTICS] = "statistics",
 	};
 	return p > PERM_UNSET && p < PERM_COUNT && names[p] != NULL ? names[p] : "";
 }

@@ -27,6 +27,7 @@ enum permission {
 	PERM_DOSSIER_INTAKE,  /* one-stop counter: receive dossiers, hand results back */
 	PERM_DOSSIER_PROCESS, /* examine dossiers and submit them for signature */
 	PERM_DOSSIER_SIGN,    /* sign the results of dossiers */
+	PERM_STATISTICS,      /* read and export the one-stop statistics of the unit */
 	PERM_COUNT
 };
 

@@ -82,6 +82,9 @@ enum status rating_get(struct db_conn *c, struct arena *a, int64_t unit_id, int6
  * ratings page, the statistics and the public promise board. */
 enum status rating_counts(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
 			  int64_t procedure_id, struct rating_counts *out);
+/* The same, overall levels only (one query). */
+enum status rating_overall_counts(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
+				  int64_t procedure_id, struct rating_level_counts *out);
 
 /* The unit's ratings given in [from, to), newest first, at most RATING_LIST_MAX, as a JSON
  * array of {code, procedure, rated_at, overall, comment}: no data of the applicant. */

@@ -134,10 +134,10 @@ static void count_in(struct rating_level_counts *c, int64_t level, int64_t n)
 	c->total += n;
 }
 
-enum status rating_counts(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
-			  int64_t procedure_id, struct rating_counts *out)
+enum status rating_overall_counts(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
+				  int64_t procedure_id, struct rating_level_counts *out)
 {
-	*out = (struct rating_counts){ 0 };
+	*out = (struct rating_level_counts){ 0 };
 	struct db_stmt *s;
 	enum status st = db_prepare(c, "SELECT overall, count(*) FROM dossier_rating"
 				       " WHERE unit_id = ?1 AND rated_at >= ?2 AND rated_at < ?3"
@@ -154,8 +154,20 @@ enum status rating_counts(struct db_conn *c, int64_t unit_id, int64_t from, int6
 			return st;
 		if (!row)
 			break;
-		count_in(&out->overall, db_column_int64(s, 0), db_column_int64(s, 1));
+		count_in(out, db_column_int64(s, 0), db_column_int64(s, 1));
 	}
+	return STATUS_OK;
+}
+
+enum status rating_counts(struct db_conn *c, int64_t unit_id, int64_t from, int64_t to,
+			  int64_t procedure_id, struct rating_counts *out)
+{
+	*out = (struct rating_counts){ 0 };
+	enum status st = rating_overall_counts(c, unit_id, from, to, procedure_id, &out->overall);
+	if (st)
+		return st;
+	struct db_stmt *s;
+	bool row;
 	st = db_prepare(c, "SELECT a.criterion, a.level, count(*) FROM dossier_rating_answer a"
 			   " JOIN dossier_rating r ON r.id = a.rating_id"
 			   " WHERE r.unit_id = ?1 AND r.rated_at >= ?2 AND r.rated_at < ?3"

@@ -41,13 +41,20 @@ enum {
 
 /* Settings of every session. The timeouts turn a stuck lock or query into a 503 instead
  * of a thread that waits for ever; idle_in_transaction_session_timeout ends a session
- * whose transaction a bug left open. */
+ * whose transaction a bug left open. JIT off: compiling a query that the planner costs
+ * high (the statistics' grouped counts) took 0.9 s of a 1.1 s page, for queries that run
+ * in milliseconds. Custom plans always: statements are prepared once per connection, and
+ * after five runs PostgreSQL may keep a generic plan made without the values, which for a
+ * range of times guesses a third of the table and scans it (the statistics' month: 160 ms
+ * instead of 56); planning our short queries again costs far less. */
 #define SESSION_SETTINGS \
 	"SET client_encoding = 'UTF8';" \
 	"SET TIME ZONE 'UTC';" \
 	"SET lock_timeout = '10s';" \
 	"SET statement_timeout = '30s';" \
-	"SET idle_in_transaction_session_timeout = '60s'"
+	"SET idle_in_transaction_session_timeout = '60s';" \
+	"SET jit = off;" \
+	"SET plan_cache_mode = force_custom_plan"
 
 enum bind_kind { BIND_NULL, BIND_INT, BIND_TEXT, BIND_BLOB };
 

@@ -44,3 +44,39 @@ def test_language_switch_does_not_redirect_off_site(anon):
 def test_unknown_language_is_refused(anon):
     r = anon.get("/ngon-ngu/xx?next=/")
     assert r.status_code in (400, 404), r.status_code
+
+
+# Official Vietnamese documents printed for the citizen (Mẫu 01-07 of TT 03/2025): their
+# words are the law's and stay Vietnamese whatever the interface language.
+PRINTED_FORMS = {"dossier_receipt", "dossier_control", "dossier_supplement", "dossier_refusal",
+                 "dossier_apology", "dossier_stop", "dossier_book", "_print_head", "_form_head"}
+
+
+def test_every_interface_text_has_an_english_translation():
+    import glob
+    import os
+    import re
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    with open(os.path.join(root, "po", "en.po"), encoding="utf-8") as f:
+        english = set(re.findall(r'^msgid "(.*)"$', f.read(), re.M))
+    missing = []
+    for path in sorted(glob.glob(os.path.join(root, "templates", "**", "*.html"), recursive=True)):
+        name = os.path.splitext(os.path.basename(path))[0]
+        if name in PRINTED_FORMS:
+            continue
+        with open(path, encoding="utf-8") as f:
+            for text in re.findall(r"\{\{_ (.*?)\}\}", f.read(), re.S):
+                if text.replace("\\", "\\\\").replace('"', '\\"') not in english:
+                    missing.append((os.path.relpath(path, root), text))
+    assert not missing, missing
+
+
+def test_procedure_and_lookup_pages_in_english(anon):
+    anon.get("/ngon-ngu/en?next=/")
+    r, doc = anon.page("/tra-cuu-ho-so")
+    check_page(r, lang="en")
+    assert "Track a dossier" in squash(doc.xpath("//h1")[0].text_content())
+    r, doc = anon.page("/cam-ket-phuc-vu")
+    assert r.status_code == 200
+    assert "Service promise" in squash(doc.xpath("//h1")[0].text_content())
+    anon.get("/ngon-ngu/vi?next=/")

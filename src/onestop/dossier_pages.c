@@ -1000,7 +1000,7 @@ enum status dossier_page_online_submit(struct request *r)
 
 /* ---- public lookup ---- */
 
-enum status dossier_page_lookup(struct request *r)
+enum status dossier_page_lookup(struct request *r, int limit)
 {
 	const char *code = request_query(r, "ma"), *last4 = request_query(r, "sdt");
 	json_t *model = json_pack("{s:s, s:s, s:s}", "page_title", "Tra cứu hồ sơ",
@@ -1010,8 +1010,8 @@ enum status dossier_page_lookup(struct request *r)
 		return STATUS_OK;
 	}
 	bool allowed;
-	enum status st = dossier_lookup_allowed(r->db, r->unit_id, request_client_ip(r), r->now,
-						&allowed);
+	enum status st = dossier_lookup_allowed(r->db, r->unit_id, request_client_ip(r), limit,
+						r->now, &allowed);
 	if (st) {
 		json_decref(model);
 		return st;

@@ -32,6 +32,7 @@ enum status dossier_admin_supplement_print(struct request *r);   /* {code}: Mẫ
 /* public */
 enum status dossier_page_online_form(struct request *r);    /* {procedure code} */
 enum status dossier_page_online_submit(struct request *r);  /* {procedure code} */
-enum status dossier_page_lookup(struct request *r);         /* ?ma=CODE&sdt=LAST4 */
+/* ?ma=CODE&sdt=LAST4; limit: lookups per address per DOSSIER_LOOKUP_WINDOW, 0 for none */
+enum status dossier_page_lookup(struct request *r, int limit);
 
 #endif

@@ -27,7 +27,8 @@
 #
 # Environment: PHUONG_BIN (default: the release build made here), BENCH_DOSSIERS (1000000),
 # BENCH_MONTHS (24), BENCH_SECONDS (12), BENCH_THREADS (2), BENCH_CONNECTIONS (50, reads),
-# BENCH_STAFF_CONNECTIONS (8: statistics, queue), BENCH_WRITE_CONNECTIONS (8), WRK_BIN.
+# BENCH_STAFF_CONNECTIONS (8: statistics, queue), BENCH_WRITE_CONNECTIONS (8), WRK_BIN,
+# BENCH_KEEP (set: keep the SQLite data folder to look at afterwards).
 # Only loopback addresses are used; every wrk run is bounded by BENCH_SECONDS.
 set -euo pipefail
 
@@ -83,7 +84,7 @@ cleanup() {
   stop "$PHUONG_PID" phuong
   [[ $STORE == postgresql ]] && { "$REPO/tools/pg-cluster" stop "$PG_DIR" >/dev/null 2>&1 || true; }
   if [[ $rc -ne 0 && -s $TMP/phuong.log ]]; then log "phuong log:"; tail -n 15 "$TMP/phuong.log" >&2; fi
-  rm -rf "$TMP"
+  if [[ -n ${BENCH_KEEP:-} && $STORE == sqlite ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
   exit "$rc"
 }
 trap cleanup EXIT

@@ -16,9 +16,10 @@
 #      then ANALYZE; reports the time and the size of the database;
 #   4. starts phuong with --lookup-limit 0 and runs wrk against: the public lookup by code
 #      over 10,000 random existing codes (bench/lookup.lua); the monthly statistics page
-#      /quan-tri/thong-ke?thang=LAST-MONTH as the admin, if the route answers 200 (else
-#      skipped, said so); a clerk's queue /quan-tri/ho-so; online intake with a fresh
-#      idempotency token per request (bench/intake.lua), each one durable commit; then
+#      /quan-tri/thong-ke?thang=LAST-MONTH as the admin on one connection, if the route
+#      answers 200 (else skipped, said so); a clerk's queue /quan-tri/ho-so; online intake
+#      with a fresh idempotency token per request (bench/intake.lua), each one durable
+#      commit; then
 #      reads the server's VmRSS and VmHWM;
 #   5. starts phuong again with --lookup-limit 1000000 (never reached: every lookup counts
 #      its address, one INSERT and one DELETE) and runs the lookup again: the difference is
@@ -27,7 +28,8 @@
 #
 # Environment: PHUONG_BIN (default: the release build made here), BENCH_DOSSIERS (1000000),
 # BENCH_MONTHS (24), BENCH_SECONDS (12), BENCH_THREADS (2), BENCH_CONNECTIONS (50, reads),
-# BENCH_STAFF_CONNECTIONS (8: statistics, queue), BENCH_WRITE_CONNECTIONS (8), WRK_BIN,
+# BENCH_STATS_CONNECTIONS (1), BENCH_STAFF_CONNECTIONS (8: the queue),
+# BENCH_WRITE_CONNECTIONS (8), WRK_BIN,
 # BENCH_KEEP (set: keep the SQLite data folder to look at afterwards).
 # Only loopback addresses are used; every wrk run is bounded by BENCH_SECONDS.
 set -euo pipefail
@@ -40,7 +42,7 @@ while (($#)); do
   case $1 in
     --store) STORE=${2:-}; shift 2 ;;
     --store=*) STORE=${1#--store=}; shift ;;
-    -h|--help) sed -n '2,32s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (usage: bench/dossiers.sh [--store sqlite|postgresql])" ;;
   esac
 done
@@ -51,6 +53,7 @@ SECS=${BENCH_SECONDS:-12}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-50}
 STAFF_CONNS=${BENCH_STAFF_CONNECTIONS:-8}
+STATS_CONNS=${BENCH_STATS_CONNECTIONS:-1}
 WRITE_CONNS=${BENCH_WRITE_CONNECTIONS:-8}
 WRK_BIN=${WRK_BIN:-wrk}
 PY=/usr/bin/python3
@@ -220,13 +223,17 @@ WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency)
 BENCH_CODES=$TMP/codes.txt run_wrk lookup "$URL/tra-cuu-ho-so" -s "$REPO/bench/lookup.lua"
 [[ $(answers lookup) == *' 0 other' ]] || die "lookups not found: $(answers lookup)"
 
-WRK_ARGS=(-t"$THREADS" -c"$STAFF_CONNS" -d"${SECS}s" --latency)
+WRK_ARGS=(-t"$THREADS" -c"$STAFF_CONNS" -d"${SECS}s" --latency --timeout 10s)
 ADMIN_COOKIE=$("$PY" "$REPO/bench/dossier_forms.py" login "$URL" quantri "$ADMIN_PW")
 CLERK_COOKIE=$("$PY" "$REPO/bench/dossier_forms.py" login "$URL" canbo1 "$CLERK_PW")
 STATS_PATH="/quan-tri/thong-ke?thang=$LAST_MONTH"
 STATS_CODE=$(curl -sS -o "$TMP/stats.html" -w '%{http_code}' --max-time 120 -H "Cookie: $ADMIN_COOKIE" "$URL$STATS_PATH")
 if [[ $STATS_CODE == 200 ]]; then
+  # One leader at a time reads the month: one connection, and wrk's timeout raised so
+  # that a slow page is measured, not dropped.
+  WRK_ARGS=(-t1 -c"$STATS_CONNS" -d"${SECS}s" --latency --timeout 10s)
   run_wrk stats "$URL$STATS_PATH" -H "Cookie: $ADMIN_COOKIE"
+  WRK_ARGS=(-t"$THREADS" -c"$STAFF_CONNS" -d"${SECS}s" --latency --timeout 10s)
 else
   log "$STATS_PATH answered $STATS_CODE: the statistics page is not there, skipped"
 fi
@@ -281,7 +288,7 @@ echo "- host: \`nproc\` = $(nproc)${CPU:+, $CPU}; kernel $(uname -r); wrk, phuon
 echo "- phuong \`${BIN#"$REPO"/}\` at commit $COMMIT; $ENGINE"
 echo "- data: $DOSSIERS dossiers of unit 1 ($PER_DAY a working day over $DAYS_USED working days), $EVENTS events; $MIX; $OVERDUE open past their due time, $LATE finished late"
 echo "- load: ${LOAD_S} s in the database (bench/dossiers.sql), ANALYZE ${ANALYZE_S} s; database $DB_MB MB"
-echo "- wrk -t$THREADS -d${SECS}s --latency; -c$CONNS for the lookup, -c$STAFF_CONNS for the staff pages, -c$WRITE_CONNS for intake"
+echo "- wrk -t$THREADS -d${SECS}s --latency; -c$CONNS for the lookup, -t1 -c$STATS_CONNS for the statistics (one leader), -c$STAFF_CONNS for the queue (--timeout 10s for both), -c$WRITE_CONNS for intake"
 echo
 echo "| what | req/s | p50 | p99 | answers |"
 echo "|---|---:|---:|---:|---|"
@@ -306,8 +313,8 @@ echo '```'
 echo "bench/dossiers.sh --store $STORE"
 echo "${SERVE_FREE[*]}" | sed "s#$TMP#\$TMP#g; s#$REPO/##g; s#${PG:-@@}#\$PG#g"
 echo "BENCH_CODES=\$TMP/codes.txt $WRK_BIN -t$THREADS -c$CONNS -d${SECS}s --latency -s bench/lookup.lua $URL/tra-cuu-ho-so"
-[[ -n ${RPS[stats]:-} ]] && echo "$WRK_BIN -t$THREADS -c$STAFF_CONNS -d${SECS}s --latency -H 'Cookie: (admin)' '$URL$STATS_PATH'"
-echo "$WRK_BIN -t$THREADS -c$STAFF_CONNS -d${SECS}s --latency -H 'Cookie: (clerk)' $URL/quan-tri/ho-so"
+[[ -n ${RPS[stats]:-} ]] && echo "$WRK_BIN -t1 -c$STATS_CONNS -d${SECS}s --latency --timeout 10s -H 'Cookie: (admin)' '$URL$STATS_PATH'"
+echo "$WRK_BIN -t$THREADS -c$STAFF_CONNS -d${SECS}s --latency --timeout 10s -H 'Cookie: (clerk)' $URL/quan-tri/ho-so"
 echo "BENCH_COOKIE=... BENCH_BODY=... $WRK_BIN -t$THREADS -c$WRITE_CONNS -d${SECS}s --latency -s bench/intake.lua $URL${form[0]}"
 echo "${SERVE_THROTTLED[*]}" | sed "s#$TMP#\$TMP#g; s#$REPO/##g; s#${PG:-@@}#\$PG#g"
 echo "BENCH_CODES=\$TMP/codes.txt $WRK_BIN -t$THREADS -c$CONNS -d${SECS}s --latency -s bench/lookup.lua $URL/tra-cuu-ho-so"

@@ -3,7 +3,6 @@
 
 #include "admin/admin_pages.h"
 #include "base/log.h"
-#include "http/request.h"
 #include "news/news_pages.h"
 #include "onestop/dossier_pages.h"
 #include "onestop/onestop_pages.h"
@@ -11,13 +10,6 @@
 #include "province/province_pages.h"
 
 #include <string.h>
-
-/* The public dossier lookup, throttled by the lookup_limit setting. */
-static enum status dossier_lookup_route(struct request *r)
-{
-	const struct app *app = r->app;
-	return dossier_page_lookup(r, app->cfg.lookup_limit);
-}
 
 #define GET ROUTE_GET
 #define POST ROUTE_POST
@@ -45,7 +37,7 @@ const struct route routes[] = {
 	{ GET,  "/thu-tuc/{}",                              onestop_page_show,       PERM_PUBLIC,     false, false, true  },
 	{ GET,  "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_form, PERM_PUBLIC,    false, true,  false },
 	{ POST, "/thu-tuc/{}/nop-truc-tuyen",               dossier_page_online_submit, PERM_PUBLIC,  true,  false, false },
-	{ GET,  "/tra-cuu-ho-so",                           dossier_lookup_route,    PERM_PUBLIC,     false, false, false },
+	{ GET,  "/tra-cuu-ho-so",                           dossier_page_lookup,     PERM_PUBLIC,     false, false, false },
 	{ GET,  "/kiem-tra-bien-nhan",                      receipt_page_check,      PERM_PUBLIC,     false, false, false },
 
 	{ GET,  "/quan-tri/dang-nhap",                      admin_login_form,        PERM_PUBLIC,     false, true,  false },

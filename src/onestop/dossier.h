@@ -207,10 +207,14 @@ enum status dossier_events(struct db_conn *c, int64_t unit_id, int64_t dossier_i
 enum status dossier_queue(struct db_conn *c, int64_t unit_id, const char *const *statuses,
 			  json_t **out);
 
-/* Counts a public lookup from ip and tells whether it is within limit lookups in
- * DOSSIER_LOOKUP_WINDOW. A limit of 0 allows every lookup and writes nothing. */
+/* Sets how many public lookups one address may make in DOSSIER_LOOKUP_WINDOW (the
+ * lookup_limit setting; 0: no limit). Called once at startup, before serving. */
+void dossier_lookup_limit_set(int limit);
+
+/* Counts a public lookup from ip and tells whether it is within the limit. With no limit
+ * every lookup is allowed and nothing is written. */
 enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
-				   int limit, int64_t now, bool *allowed);
+				   int64_t now, bool *allowed);
 
 /* The code of the unit's dossier submitted online with idempotency key (in the arena);
  * STATUS_NOT_FOUND when there is none. */

@@ -1030,7 +1030,7 @@ enum status dossier_page_online_submit(struct request *r)
 
 /* ---- public lookup ---- */
 
-enum status dossier_page_lookup(struct request *r, int limit)
+enum status dossier_page_lookup(struct request *r)
 {
 	const char *code = request_query(r, "ma"), *last4 = request_query(r, "sdt");
 	json_t *model = json_pack("{s:s, s:s, s:s}", "page_title", "Tra cứu hồ sơ",
@@ -1040,8 +1040,8 @@ enum status dossier_page_lookup(struct request *r, int limit)
 		return STATUS_OK;
 	}
 	bool allowed;
-	enum status st = dossier_lookup_allowed(r->db, r->unit_id, request_client_ip(r), limit,
-						r->now, &allowed);
+	enum status st = dossier_lookup_allowed(r->db, r->unit_id, request_client_ip(r), r->now,
+						&allowed);
 	if (st) {
 		json_decref(model);
 		return st;

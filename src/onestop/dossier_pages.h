@@ -32,7 +32,6 @@ enum status dossier_admin_supplement_print(struct request *r);   /* {code}: Mẫ
 /* public */
 enum status dossier_page_online_form(struct request *r);    /* {procedure code} */
 enum status dossier_page_online_submit(struct request *r);  /* {procedure code} */
-/* ?ma=CODE&sdt=LAST4; limit: lookups per address per DOSSIER_LOOKUP_WINDOW, 0 for none */
-enum status dossier_page_lookup(struct request *r, int limit);
+enum status dossier_page_lookup(struct request *r);         /* ?ma=CODE&sdt=LAST4 */
 
 #endif

@@ -409,10 +409,19 @@ enum status dossier_by_key(struct db_conn *c, struct arena *a, int64_t unit_id, 
 	return *code_out != NULL ? STATUS_OK : STATUS_TOO_LARGE;
 }
 
+/* Set at startup, then only read. */
+static int lookup_limit = DOSSIER_LOOKUPS_PER_WINDOW;
+
+void dossier_lookup_limit_set(int limit)
+{
+	lookup_limit = limit;
+}
+
 enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
-				   int limit, int64_t now, bool *allowed)
+				   int64_t now, bool *allowed)
 {
 	*allowed = true;
+	int limit = lookup_limit;
 	if (limit == 0)
 		return STATUS_OK;
 	/* One write transaction: the count and the new row agree under concurrent lookups,

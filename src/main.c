@@ -56,6 +56,7 @@ static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
 	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
+	"                    [--lookup-limit N]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
 	"  --demo              load the demo content into a new, empty data folder\n"
@@ -64,6 +65,8 @@ static const char usage_serve[] =
 	"  --dev               reload templates when they change\n"
 	"  --share DIR         folder holding templates/, static/, po/ and data/\n"
 	"  --https             the site is served over TLS (by a proxy): Secure cookies\n"
+	"  --lookup-limit N    public dossier lookups one address may make in 10 minutes\n"
+	"                      (default 30; 0: no limit, e.g. behind a carrier's NAT)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -120,6 +123,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "site-name", required_argument, NULL, 'n' },
 		{ "unit-name", required_argument, NULL, 'u' },
 		{ "base-url", required_argument, NULL, 'b' },
+		{ "lookup-limit", required_argument, NULL, 'L' },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -138,13 +142,18 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 	static const char *const names[256] = {
 		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
+		['L'] = "lookup_limit",
 	};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (c > 0 && c < 256 && names[c] != NULL) {
 			if (!config_set(&cli->cfg, names[c], optarg)) {
-				fprintf(stderr, "phuong: bad value '%s' for --%s\n", optarg, names[c]);
+				char flag[32];
+				snprintf(flag, sizeof flag, "%s", names[c]);
+				for (char *p = flag; *p != '\0'; p++)
+					*p = *p == '_' ? '-' : *p; /* the flag as typed: --site-name */
+				fprintf(stderr, "phuong: bad value '%s' for --%s\n", optarg, flag);
 				exit(2);
 			}
 			continue;

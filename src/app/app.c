@@ -8,6 +8,7 @@
 #include "html/i18n.h"
 #include "html/template.h"
 #include "news/news.h"
+#include "onestop/dossier.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -26,6 +27,7 @@ bool app_open(struct app *app, const struct config *cfg)
 		app->mail = (struct mail_settings){ .smtp_url = app->cfg.smtp_url,
 			.from = app->cfg.mail_from, .user = app->cfg.smtp_user,
 			.password = app->cfg.smtp_password, .timeout_s = MAIL_TIMEOUT_MAX_S };
+	dossier_lookup_limit_set(cfg->lookup_limit);
 	pthread_mutex_init(&app->stop_lock, NULL);
 	pthread_cond_init(&app->stop_cond, NULL);
 	if (!routes_check() || !html_init())

@@ -22,6 +22,7 @@ void config_defaults(struct config *cfg)
 		.threads = 0,
 		.connection_timeout_s = 30,
 		.connection_limit = 2000,
+		.lookup_limit = 30,
 		.access_log = true,
 	};
 }
@@ -104,6 +105,8 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return parse_int(value, 1, 3600, &cfg->connection_timeout_s);
 	if (strcmp(name, "connection_limit") == 0)
 		return parse_int(value, 1, 100000, &cfg->connection_limit);
+	if (strcmp(name, "lookup_limit") == 0)
+		return parse_int(value, 0, 1000000, &cfg->lookup_limit);
 	if (strcmp(name, "access_log") == 0)
 		return parse_bool(value, &cfg->access_log);
 	if (strcmp(name, "dev") == 0)

@@ -17,6 +17,7 @@ struct config {
 	int pool;              /* database connections; default threads + 1 */
 	int connection_timeout_s;
 	int connection_limit;
+	int lookup_limit;      /* public dossier lookups per address per 10 minutes; 0: no limit */
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */

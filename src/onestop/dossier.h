@@ -34,7 +34,7 @@ enum {
 	DOSSIER_QUEUE_MAX = 500,           /* dossiers one queue page lists */
 	DOSSIER_EVENTS_MAX = 200,
 	DOSSIER_LOOKUP_WINDOW = 600,       /* seconds */
-	DOSSIER_LOOKUPS_PER_WINDOW = 30,   /* public lookups one address may make in the window */
+	DOSSIER_LOOKUPS_PER_WINDOW = 30,   /* default of the lookup_limit setting */
 	DOSSIER_FILE_MAX = 5 * 1024 * 1024, /* bytes of one attachment */
 	DOSSIER_FILES_MAX = 5,             /* attachments to one online submission */
 	DOSSIER_FILE_NAME_MAX = 200,
@@ -243,8 +243,12 @@ enum status dossier_events(struct db_conn *c, int64_t unit_id, int64_t dossier_i
 enum status dossier_queue(struct db_conn *c, int64_t unit_id, const char *const *statuses,
 			  json_t **out);
 
-/* Counts a public lookup from ip and tells whether it is within the limit
- * (DOSSIER_LOOKUPS_PER_WINDOW in DOSSIER_LOOKUP_WINDOW). */
+/* Sets how many public lookups one address may make in DOSSIER_LOOKUP_WINDOW (the
+ * lookup_limit setting; 0: no limit). Called once at startup, before serving. */
+void dossier_lookup_limit_set(int limit);
+
+/* Counts a public lookup from ip and tells whether it is within the limit. With no limit
+ * every lookup is allowed and nothing is written. */
 enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
 				   int64_t now, bool *allowed);
 

@@ -458,34 +458,58 @@ enum status dossier_by_key(struct db_conn *c, struct arena *a, int64_t unit_id, 
 	return *code_out != NULL ? STATUS_OK : STATUS_TOO_LARGE;
 }
 
+/* Set at startup, then only read. */
+static int lookup_limit = DOSSIER_LOOKUPS_PER_WINDOW;
+
+void dossier_lookup_limit_set(int limit)
+{
+	lookup_limit = limit;
+}
+
 enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
 				   int64_t now, bool *allowed)
 {
-	struct db_stmt *s;
-	enum status st = db_prepare(c, "SELECT count(*) FROM dossier_lookup"
-				       " WHERE client_ip = ?1 AND at > ?2", &s);
+	*allowed = true;
+	int limit = lookup_limit;
+	if (limit == 0)
+		return STATUS_OK;
+	/* One write transaction: the count and the new row agree under concurrent lookups,
+	 * one commit instead of two, and on SQLite the write waits for the lock instead of
+	 * failing at once on a read snapshot another writer has passed. */
+	enum status st = db_begin(c);
 	if (st)
 		return st;
+	struct db_stmt *s;
+	if ((st = db_prepare(c, "SELECT count(*) FROM dossier_lookup"
+				" WHERE client_ip = ?1 AND at > ?2", &s)) != STATUS_OK)
+		goto fail;
 	db_bind_text(s, 1, ip);
 	db_bind_int64(s, 2, now - DOSSIER_LOOKUP_WINDOW);
 	int64_t n;
 	if ((st = db_query_int64(s, &n)) != STATUS_OK)
-		return st;
-	*allowed = n < DOSSIER_LOOKUPS_PER_WINDOW;
-	if (!*allowed)
+		goto fail;
+	*allowed = n < limit;
+	if (!*allowed) {
+		db_rollback(c);
 		return STATUS_OK;
+	}
 	if ((st = db_prepare(c, "INSERT INTO dossier_lookup (unit_id, client_ip, at)"
 				" VALUES (?1, ?2, ?3)", &s)) != STATUS_OK)
-		return st;
+		goto fail;
 	db_bind_int64(s, 1, unit_id);
 	db_bind_text(s, 2, ip);
 	db_bind_int64(s, 3, now);
 	if ((st = db_exec(s)) != STATUS_OK)
-		return st;
+		goto fail;
 	if ((st = db_prepare(c, "DELETE FROM dossier_lookup WHERE at < ?1", &s)) != STATUS_OK)
-		return st;
+		goto fail;
 	db_bind_int64(s, 1, now - DOSSIER_LOOKUP_WINDOW);
-	return db_exec(s);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
 }
 
 /* ---- supplement (Mẫu 02) ---- */

@@ -30,6 +30,7 @@
 #include "worktime/clock.h"
 #include "worktime/lunar.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -245,6 +246,28 @@ static int compare_placed(const void *a, const void *b)
 	return ((const struct placed *)a)->doy - ((const struct placed *)b)->doy;
 }
 
+/* Tết and the Hùng Kings' day of each year of the lunar module, as days of the year (-1:
+ * none that year). Pure functions of the year, but computing them from the moon's phases
+ * was most of the cost of building a year, and a queue of a thousand dossiers builds one
+ * per row: made once, on first use, then only read. */
+static struct {
+	short tet, hung;
+} lunar_days[LUNAR_LAST_YEAR - LUNAR_FIRST_YEAR + 1];
+static pthread_once_t lunar_days_once = PTHREAD_ONCE_INIT;
+
+static void lunar_days_make(void)
+{
+	for (int year = LUNAR_FIRST_YEAR; year <= LUNAR_LAST_YEAR; year++) {
+		int gy, gm, gd;
+		struct lunar_date tet = { .year = year, .month = 1, .day = 1 };
+		struct lunar_date hung = { .year = year, .month = 3, .day = 10 };
+		lunar_days[year - LUNAR_FIRST_YEAR].tet = (short)(lunar_to_solar(&tet, &gy, &gm, &gd)
+			&& gy == year ? day_of_year(gy, gm, gd) : -1);
+		lunar_days[year - LUNAR_FIRST_YEAR].hung = (short)(lunar_to_solar(&hung, &gy, &gm, &gd)
+			&& gy == year ? day_of_year(gy, gm, gd) : -1);
+	}
+}
+
 /* Marks the computed holidays of a year and their compensatory days. */
 static void add_computed_holidays(const struct calendar *cal, struct calendar_year *y)
 {
@@ -258,16 +281,15 @@ static void add_computed_holidays(const struct calendar *cal, struct calendar_ye
 	if (year >= 2021)
 		place(list, &n, day_of_year(year, 9, adjacent_day(year)), &national_adjacent);
 
-	int gy, gm, gd;
-	struct lunar_date tet = { .year = year, .month = 1, .day = 1 };
-	if (lunar_to_solar(&tet, &gy, &gm, &gd) && gy == year) {
-		int first = day_of_year(gy, gm, gd);
-		for (int i = -1; i < 4; i++) /* the last day of the old year, then mùng 1..4 */
-			place(list, &n, first + i, &lunar_new_year);
+	if (year >= LUNAR_FIRST_YEAR && year <= LUNAR_LAST_YEAR) {
+		pthread_once(&lunar_days_once, lunar_days_make);
+		int tet = lunar_days[year - LUNAR_FIRST_YEAR].tet;
+		int hung = lunar_days[year - LUNAR_FIRST_YEAR].hung;
+		for (int i = -1; tet >= 0 && i < 4; i++) /* the last day of the old year, mùng 1..4 */
+			place(list, &n, tet + i, &lunar_new_year);
+		if (hung >= 0)
+			place(list, &n, hung, &hung_kings);
 	}
-	struct lunar_date hung = { .year = year, .month = 3, .day = 10 };
-	if (lunar_to_solar(&hung, &gy, &gm, &gd) && gy == year)
-		place(list, &n, day_of_year(gy, gm, gd), &hung_kings);
 
 	qsort(list, (size_t)n, sizeof list[0], compare_placed);
 	int total = days_in_year(year);

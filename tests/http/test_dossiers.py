@@ -271,6 +271,44 @@ def test_lookups_are_throttled_per_address(fresh):
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
 
 
+def test_lookup_limit_setting_throttles_at_its_value_and_zero_means_none(tmp_path,
+                                                                         start_server):
+    s = start_server(tmp_path / "three", extra_args=("--lookup-limit", "3"))
+    c = s.client()
+    statuses = [c.get("/tra-cuu-ho-so?ma=X-260101-0001&sdt=0000").status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    assert "Retry-After" in c.get("/tra-cuu-ho-so?ma=X-260101-0001&sdt=0000").headers
+    ini = tmp_path / "phuong.ini"
+    ini.write_text("[server]\nlookup_limit = 0\n")
+    s = start_server(tmp_path / "none", extra_args=("--config", str(ini)))
+    c = s.client()
+    statuses = {c.get("/tra-cuu-ho-so?ma=X-260101-0001&sdt=0000").status_code for _ in range(40)}
+    assert statuses == {404}
+    assert int(s.db.value("SELECT count(*) FROM dossier_lookup")) == 0
+    r = phuong("serve", "--lookup-limit", "-1", "--data", tmp_path / "bad")
+    assert r.returncode == 2 and "lookup-limit" in r.stderr
+
+
+def test_concurrent_lookups_are_counted_not_refused(tmp_path, start_server):
+    # Each counted lookup writes; many at once (a carrier's NAT, a high limit) must wait for
+    # one another, not fail with 503 because another writer passed their read snapshot.
+    s = start_server(tmp_path / "busy", extra_args=("--lookup-limit", "100000"))
+    statuses, lock = [], threading.Lock()
+
+    def look():
+        c = s.client()
+        got = [c.get("/tra-cuu-ho-so?ma=X-260101-0001&sdt=0000").status_code for _ in range(25)]
+        with lock:
+            statuses.extend(got)
+    threads = [threading.Thread(target=look) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(statuses) == 200 and set(statuses) == {404}, sorted(set(statuses))
+    assert int(s.db.value("SELECT count(*) FROM dossier_lookup")) == 200
+
+
 ONLINE = "dang-ky-khai-sinh"
 
 

@@ -235,6 +235,16 @@ async function textOf(page, selector) {
   return norm(await el.first().textContent());
 }
 
+// CRC-32 of a PNG chunk (zlib.crc32 exists only from Node 20.15; Debian 12 has Node 18).
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
 // A valid RGB PNG, as a phone's photo of a paper would be (tests/http/util.py png_bytes).
 function pngBytes(width = 48, height = 32) {
   const chunk = (kind, data) => {
@@ -242,7 +252,7 @@ function pngBytes(width = 48, height = 32) {
     len.writeUInt32BE(data.length);
     const body = Buffer.concat([Buffer.from(kind, 'latin1'), data]);
     const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
+    crc.writeUInt32BE(crc32(body));
     return Buffer.concat([len, body, crc]);
   };
   const rows = [];

@@ -100,6 +100,7 @@ const struct route routes[] = {
 	{ GET,  "/quan-tri/ho-so/{}/bien-nhan",             dossier_admin_receipt,   PERM_DOSSIER_INTAKE, false, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/qr.svg",                dossier_admin_receipt_qr, PERM_DOSSIER_INTAKE, false, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/phieu-kiem-soat",       dossier_admin_control,   PERM_STAFF,      false, false, false },
+	{ POST, "/quan-tri/ho-so/{}/chuyen-xu-ly",          dossier_admin_transfer,  PERM_DOSSIER_INTAKE, true, false, false },
 	{ POST, "/quan-tri/ho-so/{}/nhan-xu-ly",            dossier_admin_take,      PERM_DOSSIER_PROCESS, true, false, false },
 	{ POST, "/quan-tri/ho-so/{}/trinh-ky",              dossier_admin_submit,    PERM_DOSSIER_PROCESS, true, false, false },
 	{ POST, "/quan-tri/ho-so/{}/ky-duyet",              dossier_admin_sign,      PERM_DOSSIER_SIGN, true,  false, false },

@@ -204,6 +204,7 @@ static const struct {
 	int national;
 } statuses[] = {
 	{ "received", "Đã tiếp nhận", 2 },
+	{ "transferred", "Đã chuyển bộ phận chuyên môn", 4 },
 	{ "processing", "Đang xử lý", 4 },
 	{ "awaiting_signature", "Chờ lãnh đạo ký duyệt", 4 },
 	{ "result_ready", "Đã có kết quả, chờ trả", 9 },
@@ -269,8 +270,12 @@ const char *dossier_delivery_label(const char *delivery)
 /* ---- the flow ---- */
 
 const struct dossier_step dossier_steps[] = {
+	/* The counter hands a paper dossier to the specialists' office; a specialist may also
+	 * take one straight from the counter (an online dossier, a one-person office). */
+	{ "transfer", "chuyen-xu-ly", "Chuyển bộ phận chuyên môn", PERM_DOSSIER_INTAKE,
+	  { "received", NULL }, "transferred", 100 },
 	{ "take", "nhan-xu-ly", "Nhận xử lý", PERM_DOSSIER_PROCESS,
-	  { "received", NULL }, "processing", 100 },
+	  { "received", "transferred", NULL }, "processing", 100 },
 	{ "submit", "trinh-ky", "Trình ký", PERM_DOSSIER_PROCESS,
 	  { "processing", NULL }, "awaiting_signature", 900 },
 	{ "sign", "ky-duyet", "Ký duyệt", PERM_DOSSIER_SIGN,
@@ -278,11 +283,18 @@ const struct dossier_step dossier_steps[] = {
 	{ "return", "tra-ket-qua", "Trả kết quả", PERM_DOSSIER_INTAKE,
 	  { "result_ready", NULL }, "returned", 1000 },
 	{ "withdraw", "rut-ho-so", "Rút hồ sơ theo yêu cầu công dân", PERM_DOSSIER_INTAKE,
-	  { "received", "processing", "awaiting_signature", NULL }, "withdrawn", 1000 },
+	  { "received", "transferred", "processing", "awaiting_signature", NULL }, "withdrawn", 1000 },
 	{ "refuse", "tu-choi", "Từ chối tiếp nhận (Mẫu 03)", PERM_DOSSIER_INTAKE,
 	  { "received", NULL }, "refused", 1000 },
 };
 const size_t dossier_steps_count = sizeof dossier_steps / sizeof dossier_steps[0];
+
+bool dossier_supplement_allowed(const char *status)
+{
+	return status != NULL && (strcmp(status, "received") == 0 ||
+				  strcmp(status, "transferred") == 0 ||
+				  strcmp(status, "processing") == 0);
+}
 
 const struct dossier_step *dossier_step_of(const char *action)
 {

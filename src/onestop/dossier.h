@@ -60,7 +60,7 @@ struct dossier_step {
 	const char *slug;          /* the last segment of its address: "nhan-xu-ly" */
 	const char *label;         /* the button: "Nhận xử lý" */
 	enum permission permission;
-	const char *from[4];       /* NULL-terminated */
+	const char *from[6];       /* NULL-terminated */
 	const char *to;
 	int due_share;             /* per mille of the dossier's working time by which it is due */
 };
@@ -203,6 +203,9 @@ enum status dossier_last_event(struct db_conn *c, struct arena *a, int64_t unit_
 			       int64_t dossier_id, const char *action, const char **note,
 			       int64_t *at);
 
+/* Whether a supplement (Mẫu 02) may be asked of a dossier in status: before the result,
+ * while the counter or the specialists have it, not while it awaits the signature. */
+bool dossier_supplement_allowed(const char *status);
 /* Whether a dossier in status is not yet finished (a result, refusal or withdrawal). */
 bool dossier_is_open(const char *status);
 /* Mẫu 04: a letter of apology with a new appointment new_due, stored on the dossier

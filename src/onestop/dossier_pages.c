@@ -136,7 +136,7 @@ enum status dossier_admin_queue(struct request *r)
 	if (!is_dossier_staff(r))
 		return STATUS_FORBIDDEN;
 	static const char *const intake[] = { "result_ready", "received", NULL };
-	static const char *const process[] = { "received", "processing", NULL };
+	static const char *const process[] = { "received", "transferred", "processing", NULL };
 	static const char *const sign[] = { "awaiting_signature", NULL };
 	struct {
 		enum permission perm;
@@ -517,8 +517,7 @@ static enum status show_dossier(struct request *r, const char *error)
 	json_object_set_new(model, "actions", actions);
 	bool paused = strcmp(d.status, "supplement_requested") == 0;
 	json_object_set_new(model, "can_request_supplement", json_boolean(
-		may_request_supplement(r) && (strcmp(d.status, "received") == 0 ||
-					      strcmp(d.status, "processing") == 0)));
+		may_request_supplement(r) && dossier_supplement_allowed(d.status)));
 	json_object_set_new(model, "can_receive_supplement", json_boolean(
 		paused && auth_allows(r->user, PERM_DOSSIER_INTAKE)));
 	json_object_set_new(model, "is_paused", json_boolean(paused));
@@ -703,6 +702,7 @@ static enum status advance(struct request *r, const char *action)
 	return STATUS_OK;
 }
 
+enum status dossier_admin_transfer(struct request *r) { return advance(r, "transfer"); }
 enum status dossier_admin_take(struct request *r) { return advance(r, "take"); }
 enum status dossier_admin_submit(struct request *r) { return advance(r, "submit"); }
 enum status dossier_admin_sign(struct request *r) { return advance(r, "sign"); }

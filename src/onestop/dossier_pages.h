@@ -16,6 +16,7 @@ enum status dossier_admin_receipt(struct request *r);       /* {code}: Mẫu 01 
 /* {code}: the receipt's QR (SVG): code, procedure, appointment, signed by the unit's key */
 enum status dossier_admin_receipt_qr(struct request *r);
 enum status dossier_admin_control(struct request *r);       /* {code}: Mẫu 06 */
+enum status dossier_admin_transfer(struct request *r);      /* {code} */
 enum status dossier_admin_take(struct request *r);          /* {code} */
 enum status dossier_admin_submit(struct request *r);        /* {code} */
 enum status dossier_admin_sign(struct request *r);          /* {code} */

@@ -527,7 +527,7 @@ enum status dossier_request_supplement(struct db_conn *c, const struct calendar 
 		goto fail;
 	int64_t id = d.id, due = d.due;
 	const char *from = d.status;
-	if (strcmp(from, "received") != 0 && strcmp(from, "processing") != 0) {
+	if (!dossier_supplement_allowed(from)) {
 		st = STATUS_CONFLICT;
 		goto fail;
 	}
@@ -688,7 +688,8 @@ enum status dossier_last_event(struct db_conn *c, struct arena *a, int64_t unit_
 
 bool dossier_is_open(const char *status)
 {
-	return strcmp(status, "received") == 0 || strcmp(status, "processing") == 0 ||
+	return strcmp(status, "received") == 0 || strcmp(status, "transferred") == 0 ||
+	       strcmp(status, "processing") == 0 ||
 	       strcmp(status, "awaiting_signature") == 0 ||
 	       strcmp(status, "supplement_requested") == 0;
 }
@@ -805,13 +806,14 @@ enum status dossier_book(struct db_conn *c, int64_t unit_id, int64_t from, int64
 	db_bind_int64(s, 3, to);
 	if ((st = db_query_int64(s, total)) != STATUS_OK)
 		return st;
-	/* Handed to processing: the first "take"; result received: the leader's signature. */
+	/* Handed to processing: the first transfer or take; result received: the leader's
+	 * signature. */
 	st = db_prepare(c,
 		"SELECT d.code, v.name, d.sets, d.applicant_name, d.applicant_address,"
 		" d.applicant_phone, v.office, d.received_at, d.due_at,"
 		" COALESCE(d.extended_due_at, 0),"
 		" COALESCE((SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id"
-		"  AND e.unit_id = d.unit_id AND e.action = 'take'), 0),"
+		"  AND e.unit_id = d.unit_id AND e.action IN ('transfer', 'take')), 0),"
 		" COALESCE((SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id"
 		"  AND e.unit_id = d.unit_id AND e.action = 'sign'), 0),"
 		" COALESCE(d.returned_at, 0), d.status"

@@ -225,6 +225,34 @@ def test_each_step_belongs_to_one_role(office):
     assert post_step(office["specialist"], other, "nhan-xu-ly").status_code == 409
 
 
+def test_the_counter_transfers_a_dossier_to_the_specialists(office):
+    """Received at the counter, handed to the specialists' office (transferred, national 4),
+    then taken for processing; only the clerk transfers, and only a received dossier."""
+    s = office["server"]
+    _, code = intake(office["clerk"])
+    for other in ("specialist", "leader"):
+        assert post_step(office[other], code, "chuyen-xu-ly").status_code == 403, other
+    assert post_step(office["clerk"], code, "chuyen-xu-ly").status_code == 303
+    row = s.db.rows("SELECT status, national_status FROM dossier WHERE code = '%s'" % code)[0]
+    assert row["status"] == "transferred" and int(row["national_status"]) == 4
+    assert post_step(office["clerk"], code, "chuyen-xu-ly").status_code == 409
+    r, doc = office["specialist"].page("/quan-tri/ho-so")
+    assert code in text(doc)
+    r, doc = office["clerk"].page("/quan-tri/ho-so/%s" % code)
+    assert "Đã chuyển bộ phận chuyên môn" in text(doc)
+    anon = s.client()
+    assert "Đã chuyển bộ phận chuyên môn" in text(check_page(
+        anon.get("/tra-cuu-ho-so?ma=%s&sdt=5678" % code)))
+    assert post_step(office["specialist"], code, "nhan-xu-ly").status_code == 303
+    events = s.db.rows("SELECT e.action, e.from_status, e.to_status, e.outcome FROM dossier_event e"
+                       " JOIN dossier d ON d.id = e.dossier_id WHERE d.code = '%s'"
+                       " ORDER BY e.id" % code)
+    assert [(e["action"], e["to_status"]) for e in events] == [
+        ("receive", "received"), ("transfer", "transferred"), ("take", "processing")]
+    assert events[2]["from_status"] == "transferred"
+    assert all(e["outcome"] in ("early", "on_time") for e in events[1:]), events
+
+
 def test_queues_show_each_role_its_dossiers_sorted_and_marked(office):
     s = office["server"]
     old = (datetime.datetime.now(VN) - datetime.timedelta(days=25)).replace(hour=8)

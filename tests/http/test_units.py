@@ -55,6 +55,7 @@ PARAMS = {
     "/quan-tri/ho-so/{}/bien-nhan": ["dossier"],
     "/quan-tri/ho-so/{}/qr.svg": ["dossier"],
     "/quan-tri/ho-so/{}/phieu-kiem-soat": ["dossier"],
+    "/quan-tri/ho-so/{}/chuyen-xu-ly": ["dossier"],
     "/quan-tri/ho-so/{}/nhan-xu-ly": ["dossier"],
     "/quan-tri/ho-so/{}/trinh-ky": ["dossier"],
     "/quan-tri/ho-so/{}/ky-duyet": ["dossier"],

@@ -1,10 +1,9 @@
 /* stats.c: the pure parts of the one-stop statistics: months in UTC+7, rates, folding
- * the database's groups into tables, the trend chart and CSV cells */
+ * the database's groups into tables and CSV cells */
 #include "onestop/stats.h"
 
 #include "base/arena.h"
 #include "base/buf.h"
-#include "html/html.h"
 #include "text/text.h"
 #include "worktime/clock.h"
 
@@ -181,122 +180,6 @@ enum status stats_fold(struct arena *a, const struct stats_group *groups, size_t
 	qsort(out->by_field, out->field_count, sizeof *out->by_field, row_compare);
 	qsort(out->by_officer, out->officer_count, sizeof *out->by_officer, row_compare);
 	return STATUS_OK;
-}
-
-/* ---- the chart ---- */
-
-static void svg_text(struct buf *b, const char *s)
-{
-	html_escape(b, s, strlen(s));
-}
-
-/* The smallest of 1, 2, 2.5, 5 times a power of ten at or above v / 4, times 4: a scale
- * top with four round steps. */
-static int64_t scale_top(int64_t v)
-{
-	static const int tenths[] = { 10, 20, 25, 50 };
-	if (v <= 4)
-		return 4;
-	for (int64_t power = 1;; power *= 10) {
-		for (size_t i = 0; i < sizeof tenths / sizeof tenths[0]; i++) {
-			int64_t step = power * tenths[i] / 10;
-			if (step > 0 && power * tenths[i] % 10 == 0 && step * 4 >= v)
-				return step * 4;
-		}
-	}
-}
-
-void stats_chart_svg(struct buf *b, const struct stats_month_point *points, size_t n,
-		     const char *title)
-{
-	enum { W = 760, H = 320, LEFT = 56, RIGHT = 56, TOP = 28, BOTTOM = 48 };
-	const int plot_w = W - LEFT - RIGHT, plot_h = H - TOP - BOTTOM;
-	int64_t most = 0;
-	for (size_t i = 0; i < n; i++)
-		if (points[i].received > most)
-			most = points[i].received;
-	int64_t top = scale_top(most);
-	buf_printf(b, "<svg class=\"stats-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
-		   " role=\"img\" aria-labelledby=\"chart-title chart-desc\">", W, H);
-	buf_lit(b, "<title id=\"chart-title\">");
-	svg_text(b, title);
-	buf_lit(b, "</title><desc id=\"chart-desc\">");
-	for (size_t i = 0; i < n; i++) {
-		char label[24], rate[16];
-		stats_period_label(&points[i].period, label);
-		stats_rate_text(points[i].on_time, points[i].finished, rate);
-		buf_printf(b, "%s: %lld hồ sơ tiếp nhận, tỷ lệ đúng hạn %s. ", label,
-			   (long long)points[i].received, rate);
-	}
-	buf_lit(b, "</desc>");
-	/* Grid and both scales: received on the left, the rate on the right. */
-	for (int k = 0; k <= 4; k++) {
-		int y = TOP + plot_h - plot_h * k / 4;
-		buf_printf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", LEFT, y,
-			   LEFT + plot_w, y);
-		buf_printf(b, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>",
-			   LEFT - 6, y + 4, (long long)(top * k / 4));
-		buf_printf(b, "<text class=\"axis rate\" x=\"%d\" y=\"%d\">%d%%</text>",
-			   LEFT + plot_w + 6, y + 4, 25 * k);
-	}
-	buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\">Hồ sơ tiếp nhận</text>", LEFT,
-		   TOP - 12);
-	buf_printf(b, "<text class=\"axis-title rate\" x=\"%d\" y=\"%d\" text-anchor=\"end\">"
-		   "Tỷ lệ đúng hạn</text>", LEFT + plot_w, TOP - 12);
-	if (n == 0) {
-		buf_lit(b, "</svg>");
-		return;
-	}
-	int slot = plot_w / (int)n, bar = slot * 3 / 5;
-	for (size_t i = 0; i < n; i++) {
-		int x = LEFT + slot * (int)i + (slot - bar) / 2;
-		int h = (int)(points[i].received * plot_h / top);
-		int y = TOP + plot_h - h;
-		char label[8];
-		stats_period_short(&points[i].period, label);
-		buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>", x, y,
-			   bar, h);
-		/* The count inside the bar's foot, clear of the rate line's labels; above a bar
-		 * too short to hold it. */
-		bool inside = h >= 20;
-		buf_printf(b, "<text class=\"value%s\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>",
-			   inside ? " inside" : "", x + bar / 2, inside ? TOP + plot_h - 6 : y - 4,
-			   (long long)points[i].received);
-		buf_printf(b, "<text class=\"month\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-			   x + bar / 2, TOP + plot_h + 18);
-		svg_text(b, label);
-		buf_lit(b, "</text>");
-	}
-	/* The rate: a line through the months that finished something. */
-	buf_lit(b, "<polyline class=\"rate-line\" points=\"");
-	for (size_t i = 0; i < n; i++) {
-		int rate = stats_rate(points[i].on_time, points[i].finished);
-		if (rate == STATS_RATE_NONE)
-			continue;
-		buf_printf(b, "%d,%d ", LEFT + slot * (int)i + slot / 2,
-			   TOP + plot_h - plot_h * rate / 1000);
-	}
-	buf_lit(b, "\"/>");
-	for (size_t i = 0; i < n; i++) {
-		int rate = stats_rate(points[i].on_time, points[i].finished);
-		if (rate == STATS_RATE_NONE)
-			continue;
-		int x = LEFT + slot * (int)i + slot / 2, y = TOP + plot_h - plot_h * rate / 1000;
-		char text[16];
-		stats_rate_text(points[i].on_time, points[i].finished, text);
-		buf_printf(b, "<circle class=\"rate-dot\" cx=\"%d\" cy=\"%d\" r=\"4\"/>", x, y);
-		buf_printf(b, "<text class=\"rate-value\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-			   x, y + (rate > 900 ? 16 : -8));
-		svg_text(b, text);
-		buf_lit(b, "</text>");
-	}
-	buf_printf(b, "<g class=\"legend\"><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"12\" height=\"12\"/>"
-		   "<text x=\"%d\" y=\"%d\">Hồ sơ tiếp nhận</text>"
-		   "<line class=\"rate-line\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-		   "<text x=\"%d\" y=\"%d\">Tỷ lệ giải quyết đúng hạn</text></g>",
-		   LEFT, H - 16, LEFT + 18, H - 6, LEFT + 160, H - 10, LEFT + 184, H - 10,
-		   LEFT + 190, H - 6);
-	buf_lit(b, "</svg>");
 }
 
 /* ---- CSV ---- */

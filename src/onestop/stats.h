@@ -1,6 +1,6 @@
 /* stats.h: statistics of the one-stop shop: what was received, finished on time or late,
- * and is still open, per month, procedure, field and officer; the 12-month trend chart;
- * the public promise board (cam kết phục vụ)
+ * and is still open, per month, procedure, field and officer; the 12-month trend; the
+ * public promise board (cam kết phục vụ)
  *
  * Definitions (the usual shape of the ward's monthly report), for a month in UTC+7:
  *  - tiếp nhận: received in the month (counter or online);
@@ -110,12 +110,6 @@ enum status stats_fold(struct arena *a, const struct stats_group *groups, size_t
 		       const struct stats_name *procedures, size_t procedure_count,
 		       const struct stats_name *officers, size_t officer_count,
 		       struct stats_report *out);
-
-/* Draws the trend as an SVG bar chart (received per month, bars) with the on-time rate
- * (a line on its own 0..100% scale), with <title>, <desc> and text labels; every label is
- * escaped. */
-void stats_chart_svg(struct buf *b, const struct stats_month_point *points, size_t n,
-		     const char *title);
 
 /* Appends one CSV cell (RFC 4180: quoted when it holds a comma, quote, CR or LF; quotes
  * doubled), with a leading ' when it starts with = + - @ (or a tab or CR), so a

@@ -1,4 +1,5 @@
-/* test_html.c: escaping, URL allowlist, sealed trusted HTML, Markdown, .po files */
+/* test_html.c: escaping, URL allowlist, sealed trusted HTML, Markdown, .po files, the SVG
+ * chart */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "html/chart.h"
 #include "html/html.h"
 #include "html/i18n.h"
 
@@ -167,6 +169,103 @@ static void po_file(void **state)
 	unlink(path);
 }
 
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = strstr(s, what); p != NULL; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+static void chart_texts_are_escaped(void **state)
+{
+	(void)state;
+	const struct html_chart_slot slots[] = {
+		{ "<b>&\"1\"", 10, 750, "75<%>" },
+		{ "02", 0, HTML_CHART_NO_POINT, "unused" },
+		{ "03", 25, 1000, "100%" },
+	};
+	const struct html_chart c = { "Title <x> & \"y\"", "Desc <script>alert(1)</script>",
+				      "Bars & co", "Line <i>", "<left>", "\"right\"", slots, 3 };
+	json_t *v = html_chart_bars_and_line(&c);
+	assert_non_null(v);
+	const char *svg = html_trusted_get(v, NULL);
+	assert_non_null(svg);
+	const char prefix[] = "<svg class=\"stats-chart\" ";
+	assert_true(strncmp(svg, prefix, sizeof prefix - 1) == 0);
+	assert_non_null(strstr(svg, "role=\"img\" aria-labelledby=\"chart-title chart-desc\""));
+	assert_non_null(strstr(svg, "<title id=\"chart-title\">Title &lt;x&gt; &amp; &quot;y&quot;</title>"));
+	assert_non_null(strstr(svg, "<desc id=\"chart-desc\">Desc &lt;script&gt;alert(1)&lt;/script&gt;</desc>"));
+	assert_non_null(strstr(svg, ">&lt;b&gt;&amp;&quot;1&quot;</text>"));
+	assert_non_null(strstr(svg, ">75&lt;%&gt;</text>"));
+	assert_non_null(strstr(svg, ">Bars &amp; co</text>"));
+	assert_non_null(strstr(svg, ">Line &lt;i&gt;</text>"));
+	assert_non_null(strstr(svg, ">&lt;left&gt;</text>"));
+	assert_non_null(strstr(svg, ">&quot;right&quot;</text>"));
+	assert_null(strstr(svg, "<b>"));
+	assert_null(strstr(svg, "<i>"));
+	assert_null(strstr(svg, "<script"));
+	/* A slot without a point has no dot, and its text is not drawn. */
+	assert_int_equal(count_of(svg, "<circle"), 2);
+	assert_null(strstr(svg, "unused"));
+	assert_true(strcmp(svg + strlen(svg) - 6, "</svg>") == 0);
+	json_decref(v);
+}
+
+static void chart_geometry(void **state)
+{
+	(void)state;
+	const struct html_chart_slot slots[] = {
+		{ "a", 10, 750, "75%" },
+		{ "b", 0, HTML_CHART_NO_POINT, NULL },
+		{ "c", 25, 1000, NULL },
+	};
+	const struct html_chart c = { "t", "d", "bars", "line", "left", "right", slots, 3 };
+	json_t *v = html_chart_bars_and_line(&c);
+	const char *svg = html_trusted_get(v, NULL);
+	assert_non_null(svg);
+	assert_non_null(strstr(svg, "viewBox=\"0 0 760 320\""));
+	/* Three bars and the legend's; the left scale reaches 25 in round steps: 0..40. */
+	assert_int_equal(count_of(svg, "<rect class=\"bar\""), 3 + 1);
+	assert_non_null(strstr(svg, "text-anchor=\"end\">40</text>"));
+	assert_non_null(strstr(svg, "text-anchor=\"end\">30</text>"));
+	assert_non_null(strstr(svg, ">100%</text>"));
+	/* 648 wide in 3 slots of 216, bars 129 wide; 25 of 40 is 152 of the 244 high plot. */
+	assert_non_null(strstr(svg, "<rect class=\"bar\" x=\"99\" y=\"211\" width=\"129\" height=\"61\"/>"));
+	assert_non_null(strstr(svg, "<rect class=\"bar\" x=\"315\" y=\"272\" width=\"129\" height=\"0\"/>"));
+	assert_non_null(strstr(svg, "<rect class=\"bar\" x=\"531\" y=\"120\" width=\"129\" height=\"152\"/>"));
+	/* A value inside a tall bar's foot, above a short one. */
+	assert_non_null(strstr(svg, "<text class=\"value inside\" x=\"595\" y=\"266\" text-anchor=\"middle\">25</text>"));
+	assert_non_null(strstr(svg, "<text class=\"value\" x=\"379\" y=\"268\" text-anchor=\"middle\">0</text>"));
+	/* The line skips b; its text sits above a point, below one near the top. */
+	assert_non_null(strstr(svg, "<polyline class=\"rate-line\" points=\"164,89 596,28 \"/>"));
+	assert_non_null(strstr(svg, "<circle class=\"rate-dot\" cx=\"164\" cy=\"89\" r=\"4\"/>"));
+	assert_non_null(strstr(svg, "<text class=\"rate-value\" x=\"164\" y=\"81\" text-anchor=\"middle\">75%</text>"));
+	assert_int_equal(count_of(svg, "rate-value"), 1); /* c's point has no text */
+	json_decref(v);
+
+	/* A point past 100% stays on the plot; a negative bar is drawn as 0. */
+	const struct html_chart_slot odd[] = { { "x", -5, 1500, "150%" } };
+	const struct html_chart one = { "t", "d", "bars", "line", "left", "right", odd, 1 };
+	v = html_chart_bars_and_line(&one);
+	svg = html_trusted_get(v, NULL);
+	assert_non_null(strstr(svg, "<circle class=\"rate-dot\" cx=\"380\" cy=\"28\" r=\"4\"/>"));
+	assert_non_null(strstr(svg, "height=\"0\"/>"));
+	assert_non_null(strstr(svg, "text-anchor=\"end\">4</text>"));
+	json_decref(v);
+
+	/* No slots: the frame, scales and titles only. */
+	const struct html_chart none = { "t", "d", "bars", "line", "left", "right", NULL, 0 };
+	v = html_chart_bars_and_line(&none);
+	svg = html_trusted_get(v, NULL);
+	assert_non_null(svg);
+	assert_null(strstr(svg, "<rect"));
+	assert_null(strstr(svg, "<polyline"));
+	assert_non_null(strstr(svg, ">left</text>"));
+	assert_non_null(strstr(svg, "</svg>"));
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +275,8 @@ int main(void)
 		cmocka_unit_test(markdown_is_safe),
 		cmocka_unit_test(markdown_plain_text),
 		cmocka_unit_test(po_file),
+		cmocka_unit_test(chart_texts_are_escaped),
+		cmocka_unit_test(chart_geometry),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

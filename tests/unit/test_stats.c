@@ -1,5 +1,5 @@
 /* test_stats.c: the pure parts of the one-stop statistics: months in UTC+7, rates,
- * folding groups into tables, the trend chart and CSV cells */
+ * folding groups into tables and CSV cells */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,6 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
-#include "html/html.h"
 #include "onestop/stats.h"
 #include "worktime/clock.h"
 
@@ -132,46 +131,6 @@ static void fold(void **state)
 	arena_free(a);
 }
 
-static size_t count_of(const char *s, const char *what)
-{
-	size_t n = 0;
-	for (const char *p = strstr(s, what); p != NULL; p = strstr(p + 1, what))
-		n++;
-	return n;
-}
-
-static void chart(void **state)
-{
-	(void)state;
-	struct arena *a = arena_new(1 << 20);
-	struct stats_period p;
-	assert_true(stats_period_parse("2026-10", &p));
-	struct stats_month_point points[3] = {
-		{ stats_period_shift(&p, -2), 10, 4, 3 },
-		{ stats_period_shift(&p, -1), 0, 0, 0 },
-		{ p, 25, 8, 8 },
-	};
-	struct buf b;
-	buf_init(&b, a, 1 << 20);
-	stats_chart_svg(&b, points, 3, "Hồ sơ <tháng> & \"tỷ lệ\"");
-	const char *svg = buf_str(&b);
-	assert_false(b.failed);
-	assert_non_null(strstr(svg, "<svg "));
-	assert_non_null(strstr(svg, "role=\"img\""));
-	assert_non_null(strstr(svg, "<title id=\"chart-title\">Hồ sơ &lt;tháng&gt; &amp; &quot;tỷ lệ&quot;</title>"));
-	assert_null(strstr(svg, "<tháng>"));
-	assert_non_null(strstr(svg, "Tháng 10/2026: 25 hồ sơ tiếp nhận, tỷ lệ đúng hạn 100%."));
-	assert_non_null(strstr(svg, "Tháng 9/2026: 0 hồ sơ tiếp nhận, tỷ lệ đúng hạn —."));
-	assert_int_equal(count_of(svg, "<rect class=\"bar\" x="), 3 + 1); /* and the legend's */
-	assert_int_equal(count_of(svg, "<circle"), 2); /* no dot for a month with no result */
-	assert_non_null(strstr(svg, ">08/26</text>"));
-	assert_non_null(strstr(svg, ">75%</text>"));
-	/* The left scale reaches the biggest month in round steps. */
-	assert_non_null(strstr(svg, ">40</text>"));
-	assert_non_null(strstr(svg, "</svg>"));
-	arena_free(a);
-}
-
 static void csv(void **state)
 {
 	(void)state;
@@ -194,13 +153,10 @@ static void csv(void **state)
 
 int main(void)
 {
-	if (!html_init())
-		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(periods),
 		cmocka_unit_test(rates),
 		cmocka_unit_test(fold),
-		cmocka_unit_test(chart),
 		cmocka_unit_test(csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -80,3 +80,38 @@ def test_procedure_and_lookup_pages_in_english(anon):
     assert r.status_code == 200
     assert "Service promise" in squash(doc.xpath("//h1")[0].text_content())
     anon.get("/ngon-ngu/vi?next=/")
+
+
+def test_statistics_chart_in_english(module_server):
+    """The trend chart's title, legend, scales and description follow the interface
+    language; its numbers and month labels stay as they are."""
+    from test_dossiers import add_staff, login
+    add_staff(module_server)
+    clerk = login(module_server, "canbo")
+
+    def chart(lang):
+        r = clerk.get("/ngon-ngu/%s?next=/quan-tri/thong-ke" % lang)
+        assert r.status_code in (302, 303), r.status_code
+        r = clerk.get("/quan-tri/thong-ke")
+        doc = check_page(r, lang=lang)
+        svg = doc.xpath("//figure//*[local-name()='svg']")[0]
+        texts = [squash(t.text) for t in svg.xpath(".//*[local-name()='text']") if t.text]
+        return (svg.xpath("./*[local-name()='title']")[0].text,
+                svg.xpath("./*[local-name()='desc']")[0].text, texts)
+
+    title, desc, texts = chart("en")
+    assert title.startswith("Dossiers received and on-time resolution rate, 12 months to Month "), title
+    assert ": 0 dossiers received, on-time rate —." in desc, desc
+    assert desc.startswith("Month "), desc
+    assert texts.count("Dossiers received") == 2  # the left scale's title and the legend
+    assert "On-time rate" in texts and "On-time resolution rate" in texts
+    assert "100%" in texts and "0" in texts
+    everything = " ".join([title, desc] + texts)
+    for vietnamese in ("Hồ sơ", "hồ sơ", "Tỷ lệ", "tỷ lệ", "Tháng", "tháng"):
+        assert vietnamese not in everything, (vietnamese, everything)
+
+    title, desc, texts = chart("vi")
+    assert title.startswith("Hồ sơ tiếp nhận và tỷ lệ giải quyết đúng hạn, 12 tháng đến Tháng "), title
+    assert ": 0 hồ sơ tiếp nhận, tỷ lệ đúng hạn —." in desc, desc
+    assert texts.count("Hồ sơ tiếp nhận") == 2
+    assert "Tỷ lệ đúng hạn" in texts and "Tỷ lệ giải quyết đúng hạn" in texts

@@ -96,7 +96,7 @@ void stats_counts_add(struct stats_counts *to, const struct stats_counts *c)
 
 /* ---- tables ---- */
 
-static const char NO_OFFICER[] = "Chưa có người xử lý";
+const char stats_no_officer[] = "Chưa có người xử lý";
 
 /* The row of id (and name, for fields) in rows, added when missing. */
 static struct stats_row *row_for(struct stats_row *rows, size_t *count, int64_t id,
@@ -121,7 +121,7 @@ static int row_compare(const void *x, const void *y)
 {
 	const struct stats_row *a = x, *b = y;
 	/* "No officer" last; else by the folded name, then the name itself. */
-	bool a_none = a->name == NO_OFFICER, b_none = b->name == NO_OFFICER;
+	bool a_none = a->name == stats_no_officer, b_none = b->name == stats_no_officer;
 	if (a_none != b_none)
 		return a_none ? 1 : -1;
 	int c = strcmp(a->sort_key, b->sort_key);
@@ -156,7 +156,7 @@ enum status stats_fold(struct arena *a, const struct stats_group *groups, size_t
 					  procedure)->c, &g->c);
 		stats_counts_add(&row_for(out->by_field, &out->field_count, 0, field)->c, &g->c);
 		stats_counts_add(&row_for(out->by_officer, &out->officer_count,
-					  o != NULL ? o->id : 0, o != NULL ? o->name : NO_OFFICER)->c,
+					  o != NULL ? o->id : 0, o != NULL ? o->name : stats_no_officer)->c,
 				 &g->c);
 		stats_counts_add(&out->total, &g->c);
 	}

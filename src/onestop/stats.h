@@ -85,6 +85,10 @@ struct stats_report {
 
 /* ---- pure computations (stats.c) ---- */
 
+/* The name of the row of dossiers nobody has taken yet (compare by address: a unit's
+ * officer may carry any name). */
+extern const char stats_no_officer[];
+
 /* The month of "YYYY-MM" (years 2000..2099); false for anything else. */
 bool stats_period_parse(const char *s, struct stats_period *out);
 /* The month holding t, and the month delta months after p (negative: before). */

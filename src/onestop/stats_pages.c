@@ -58,18 +58,24 @@ static json_t *counts_json(const struct stats_counts *c)
 		"closed_other", (json_int_t)c->closed_other, "rate", rate);
 }
 
-static json_t *table_json(const char *id, const char *title, const char *column,
-			  const struct stats_row *rows, size_t n, const struct stats_counts *total)
+static json_t *table_json(const struct request *r, const char *id, const char *title,
+			  const char *column, const struct stats_row *rows, size_t n,
+			  const struct stats_counts *total)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *row = counts_json(&rows[i].c);
-		json_object_set_new(row, "name", json_string(rows[i].name[0] != '\0'
-							     ? rows[i].name : "(không tên)"));
+		/* Names are the unit's data; only the words the program puts in are translated. */
+		const char *name = rows[i].name;
+		if (name == stats_no_officer)
+			name = i18n_get(r->i18n, name);
+		else if (name[0] == '\0')
+			name = i18n_get(r->i18n, "(không tên)");
+		json_object_set_new(row, "name", json_string(name));
 		json_array_append_new(list, row);
 	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", id, "title", title, "column", column,
-			 "rows", list, "total", counts_json(total));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", id, "title", i18n_get(r->i18n, title),
+			 "column", i18n_get(r->i18n, column), "rows", list, "total", counts_json(total));
 }
 
 static const struct {
@@ -156,9 +162,9 @@ enum status stats_admin_page(struct request *r)
 	enum status st = load_report(r, &rep);
 	if (st || r->status == 400)
 		return st;
-	char key[8], label[24], prev[8], next[8];
+	char key[8], label[48], prev[8], next[8];
 	stats_period_key(&rep.period, key);
-	stats_period_label(&rep.period, label);
+	month_words(r, &rep.period, label);
 	struct stats_period before = stats_period_shift(&rep.period, -1);
 	struct stats_period after = stats_period_shift(&rep.period, 1);
 	stats_period_key(&before, prev);
@@ -168,14 +174,14 @@ enum status stats_admin_page(struct request *r)
 		const struct stats_row *rows;
 		size_t n;
 		table_rows(&rep, t, &rows, &n);
-		json_array_append_new(list, table_json(tables[t].id, tables[t].title,
+		json_array_append_new(list, table_json(r, tables[t].id, tables[t].title,
 						       tables[t].column, rows, n, &rep.total));
 	}
 	json_t *trend = json_array();
 	for (int i = 0; i < STATS_TREND_MONTHS; i++) {
 		const struct stats_month_point *pt = &rep.trend[i];
-		char month[24], rate[16];
-		stats_period_label(&pt->period, month);
+		char month[48], rate[16];
+		month_words(r, &pt->period, month);
 		stats_rate_text(pt->on_time, pt->finished, rate);
 		json_array_append_new(trend, json_pack("{s:s, s:I, s:I, s:I, s:s}", "label", month,
 			"received", (json_int_t)pt->received, "finished", (json_int_t)pt->finished,
@@ -190,7 +196,8 @@ enum status stats_admin_page(struct request *r)
 	int64_t rated = rep.ratings[1] + rep.ratings[2] + rep.ratings[3];
 	request_view(r, "onestop/stats", json_pack(
 		"{s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}",
-		"page_title", arena_printf(r->arena, "Thống kê hồ sơ %s", label),
+		"page_title", arena_printf(r->arena, "%s %s", i18n_get(r->i18n, "Thống kê hồ sơ"),
+					   label),
 		"month", key, "month_label", label, "prev", prev,
 		"next", after.start <= r->now ? next : NULL,
 		"tables", list, "total", counts_json(&rep.total), "trend", trend,
@@ -435,15 +442,16 @@ enum status stats_page_board(struct request *r)
 		char share[16];
 		stats_rate_text(n, total, share);
 		json_array_append_new(rating_rows, json_pack("{s:s, s:I, s:s}", "label",
-			rating_level_label(level), "count", (json_int_t)n, "share", share));
+			i18n_get(r->i18n, rating_level_label(level)), "count", (json_int_t)n,
+			"share", share));
 	}
 	json_object_set_new(board, "rating_rows", rating_rows);
 	json_object_set_new(board, "has_procedures", json_boolean(json_array_size(
 		json_object_get(board, "procedures")) > 0));
 	json_object_set_new(board, "has_overdue", json_boolean(json_array_size(
 		json_object_get(board, "overdue")) > 0));
-	json_object_set_new(board, "page_title", json_string("Cam kết phục vụ: kết quả giải quyết"
-							     " hồ sơ"));
+	json_object_set_new(board, "page_title", json_string(i18n_get(r->i18n,
+		"Cam kết phục vụ: kết quả giải quyết hồ sơ")));
 	request_view(r, "onestop/stats_board", board);
 	return STATUS_OK;
 }

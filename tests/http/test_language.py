@@ -1,4 +1,6 @@
 """Vietnamese first, English on request (/ngon-ngu/{lang})."""
+import pytest
+
 from util import check_page, links, path_of, squash
 
 
@@ -82,12 +84,19 @@ def test_procedure_and_lookup_pages_in_english(anon):
     anon.get("/ngon-ngu/vi?next=/")
 
 
-def test_statistics_chart_in_english(module_server):
+@pytest.fixture(scope="module")
+def staffed_server(module_server):
+    """The module's server with the one-stop staff of test_dossiers (added once)."""
+    from test_dossiers import add_staff
+    add_staff(module_server)
+    return module_server
+
+
+def test_statistics_chart_in_english(staffed_server):
     """The trend chart's title, legend, scales and description follow the interface
     language; its numbers and month labels stay as they are."""
-    from test_dossiers import add_staff, login
-    add_staff(module_server)
-    clerk = login(module_server, "canbo")
+    from test_dossiers import login
+    clerk = login(staffed_server, "canbo")
 
     def chart(lang):
         r = clerk.get("/ngon-ngu/%s?next=/quan-tri/thong-ke" % lang)
@@ -115,3 +124,20 @@ def test_statistics_chart_in_english(module_server):
     assert ": 0 hồ sơ tiếp nhận, tỷ lệ đúng hạn —." in desc, desc
     assert texts.count("Hồ sơ tiếp nhận") == 2
     assert "Tỷ lệ đúng hạn" in texts and "Tỷ lệ giải quyết đúng hạn" in texts
+
+
+def test_statistics_page_words_in_english(staffed_server):
+    """The statistics page's own words follow the interface language."""
+    from test_dossiers import login
+    leader = login(staffed_server, "lanhdao")
+    leader.get("/ngon-ngu/en?next=/quan-tri/thong-ke")
+    r, doc = leader.page("/quan-tri/thong-ke")
+    check_page(r, lang="en")
+    page = squash(doc.xpath("//main")[0].text_content())
+    for english in ("By procedure", "By field", "By officer", "Dossier statistics"):
+        assert english in page or english in squash(doc.xpath("//title")[0].text), english
+    for vietnamese in ("Theo thủ tục", "Theo lĩnh vực", "Theo cán bộ"):
+        assert vietnamese not in page, vietnamese
+    leader.get("/ngon-ngu/vi?next=/quan-tri/thong-ke")
+    r, doc = leader.page("/quan-tri/thong-ke")
+    assert "Theo thủ tục" in squash(doc.xpath("//main")[0].text_content())

@@ -18,20 +18,8 @@
 // diagnostics, and a closing `N passed, M failed` line; exit code 1 if any
 // check failed. Screenshots go to tests/browser/out/ (gitignored).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..');
-const OUT = path.join(HERE, 'out');
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
+import { CHROMIUM_ARGS, INIT_SCRIPT, axeCheck, check, diag, goto, main, norm, shot, step } from './lib.mjs';
 
 const TITLE = 'PHƯỜNG 9 ĐẨY MẠNH HỌC TẬP VÀ LÀM THEO TẤM GƯƠNG ĐẠO ĐỨC HỒ CHÍ MINH';
 const CATEGORY_BLOCK = 'Hoạt động Đảng - Đoàn thể';
@@ -46,183 +34,14 @@ const OVERALL_TIMEOUT_MS = 240_000;
 const PROVINCE_USER = 'tinh';
 const PROVINCE_PASSWORD = 'Quản trị cấp tỉnh 2026 #1';
 const COMMUNE_HOST = 'xa-binh-an.test';   // resolved to 127.0.0.1 by the browser, below
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP *.test 127.0.0.1',
-];
-
-// ---------------------------------------------------------------- reporting
-let passed = 0;
-let failed = 0;
-const ok = (msg) => { passed++; console.log(`ok - ${msg}`); };
-const notOk = (msg) => { failed++; console.log(`not ok - ${msg}`); };
-const diag = (msg) => { for (const l of String(msg).split('\n')) console.log(`# ${l}`); };
-
-class CheckError extends Error {}
-function check(cond, msg) { if (!cond) throw new CheckError(msg); }
-
-async function step(name, fn) {
-  try {
-    const detail = await fn();
-    ok(detail ? `${name} (${detail})` : name);
-    return true;
-  } catch (e) {
-    notOk(name);
-    diag(e instanceof CheckError ? e.message : (e && e.stack) || String(e));
-    return false;
-  }
-}
-
-const norm = (s) => String(s ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
-
-// ---------------------------------------------------------------- server
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function resolveBin() {
-  const bin = process.env.PHUONG_BIN || 'build/phuong';
-  if (path.isAbsolute(bin)) return bin;
-  const fromCwd = path.resolve(process.cwd(), bin);
-  if (fs.existsSync(fromCwd)) return fromCwd;
-  return path.resolve(REPO, bin);
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let server = null; // { proc, dir, log }
-
-async function startServer() {
-  const bin = resolveBin();
-  if (!fs.existsSync(bin)) throw new CheckError(`server binary not found: ${bin} (set PHUONG_BIN or PHUONG_URL)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phuong-e2e-'));
-  const port = await freePort();
-  const logPath = path.join(dir, 'server.log');
-  const logFd = fs.openSync(logPath, 'a');
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dir, '--demo'];
-  // On PostgreSQL (tools/test --store postgresql) a database of its own on that server.
-  const pg = (process.env.PHUONG_TEST_PG || '').replace(/\/+$/, '');
-  if (pg) {
-    const name = `browser_${process.pid}`;
-    const made = spawnSync('createdb', ['--maintenance-db', `${pg}/postgres`, name], { encoding: 'utf8' });
-    if (made.status !== 0) throw new CheckError(`createdb ${name}: ${made.stderr}`);
-    args.push('--database', `${pg}/${name}`);
-  }
-  // A province admin for the province flow, made with the command line as admins do.
-  const dbArgs = args.slice(args.indexOf('--data'), args.indexOf('--data') + 2)
-    .concat(args.includes('--database') ? args.slice(args.indexOf('--database'), args.indexOf('--database') + 2) : []);
-  const made = spawnSync(bin, ['user', 'add', PROVINCE_USER, '--role', 'province_admin', ...dbArgs,
-    '--password-stdin'], { cwd: REPO, input: `${PROVINCE_PASSWORD}\n`, encoding: 'utf8' });
-  if (made.status !== 0) throw new CheckError(`user add ${PROVINCE_USER}: ${made.stderr}`);
-  diag(`starting ${bin} ${args.join(' ')}`);
-  const proc = spawn(bin, args, { cwd: REPO, stdio: ['ignore', logFd, logFd] });
-  fs.closeSync(logFd);
-  let exited = null;
-  proc.on('exit', (code, sig) => { exited = { code, sig }; });
-  server = { proc, dir, logPath, get exited() { return exited; } };
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited) throw new CheckError(`server exited early (code ${exited.code}, signal ${exited.sig})`);
-    try {
-      const r = await fetch(`${base}/robots.txt`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) { await r.arrayBuffer(); return base; }
-    } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  throw new CheckError('server did not answer /robots.txt within 20 s');
-}
-
-async function stopServer() {
-  if (!server) return;
-  const { proc, dir, logPath } = server;
-  if (!server.exited) {
-    const done = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    const t = setTimeout(() => { if (!server.exited) proc.kill('SIGKILL'); }, 5000);
-    await done;
-    clearTimeout(t);
-  }
-  const ex = server.exited;
-  if (ex && ex.sig !== 'SIGTERM' && ex.code !== 0) diag(`server exit: code ${ex.code}, signal ${ex.sig}`);
-  if (failed > 0 || (ex && ex.sig !== 'SIGTERM' && ex.code !== 0)) {
-    try {
-      const log = fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
-      if (log.trim()) diag(`server log (last lines):\n${log}`);
-    } catch { /* no log */ }
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  server = null;
-}
 
 // ---------------------------------------------------------------- page helpers
-// Injected into every page (CDP init script; not subject to the page's CSP).
-const INIT_SCRIPT = `
-window.__e2e = {
-  norm: (s) => String(s == null ? '' : s).normalize('NFC').replace(/\\s+/g, ' ').trim(),
-  // Deepest elements whose textContent contains the phrase, with visibility.
-  findText(phrase, root) {
-    const n = window.__e2e.norm, want = n(phrase);
-    root = root || document.body;
-    const hits = [...root.querySelectorAll('*')].filter((el) => n(el.textContent).includes(want));
-    const leaves = hits.filter((el) => ![...el.children].some((c) => n(c.textContent).includes(want)));
-    return leaves.map((el) => ({
-      tag: el.tagName.toLowerCase(),
-      text: n(el.textContent).slice(0, 200),
-      visible: typeof el.checkVisibility === 'function'
-        ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-        : !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length),
-    }));
-  },
-};`;
-
 async function expectVisibleText(page, phrase, scope) {
   const hits = await page.evaluate(([p, s]) => window.__e2e.findText(p, s ? document.querySelector(s) : null), [phrase, scope || null]);
   check(hits.length > 0, `text "${phrase}" not found${scope ? ` in ${scope}` : ''}`);
   const vis = hits.find((h) => h.visible);
   check(vis, `text "${phrase}" found but not visible (<${hits[0].tag}>)`);
   return vis;
-}
-
-async function goto(page, url) {
-  const resp = await page.goto(url, { waitUntil: 'load' });
-  check(resp, `no response for ${url}`);
-  check(resp.status() < 400, `${url} -> HTTP ${resp.status()}`);
-  return resp;
-}
-
-async function shot(page, name, opts = {}) {
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, name);
-  await page.screenshot({ path: file, fullPage: true, ...opts });
-  return path.relative(REPO, file);
-}
-
-async function axeCheck(page, label) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
-      target: v.nodes[0] ? v.nodes[0].target.join(' ') : '',
-    }));
-  });
-  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = res.filter((v) => !bad.includes(v));
-  for (const v of minor) diag(`axe ${label}: ${v.id} (${v.impact}, ${v.count} node(s)) first target: ${v.target}`);
-  check(bad.length === 0, bad.map((v) =>
-    `axe ${label}: ${v.id} impact=${v.impact} nodes=${v.count} first target: ${v.target} — ${v.help}`).join('\n'));
-  return `${res.length} minor/moderate`;
 }
 
 // Finds <a> whose text contains TITLE; returns {href, inBlock} and marks it.
@@ -578,34 +397,13 @@ async function provinceFlow(browser, base) {
   await commune.close();
 }
 
-async function main() {
-  let base = process.env.PHUONG_URL ? process.env.PHUONG_URL.replace(/\/+$/, '') : null;
-  const watchdog = setTimeout(async () => {
-    notOk(`whole run finished within ${OVERALL_TIMEOUT_MS / 1000} s`);
-    console.log(`${passed} passed, ${failed} failed`);
-    await stopServer().catch(() => {});
-    process.exit(1);
-  }, OVERALL_TIMEOUT_MS);
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, async () => { await stopServer().catch(() => {}); process.exit(130); });
-  }
-  try {
-    if (!base) {
-      const started = await step('server starts and answers /robots.txt', async () => {
-        base = await startServer();
-        return base;
-      });
-      if (!started) return;
-    } else {
-      diag(`using PHUONG_URL=${base}`);
-    }
-    await run(base).catch((e) => { notOk('browser run completed'); diag(e.stack || String(e)); });
-  } finally {
-    await stopServer().catch((e) => diag(`stopping server: ${e}`));
-    clearTimeout(watchdog);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed > 0 ? 1 : 0;
-  }
-}
-
-await main();
+await main({
+  run,
+  server: {
+    name: 'e2e', // a province admin for the province flow, made on the command line as admins do
+    accounts: [{ user: PROVINCE_USER, role: 'province_admin', password: PROVINCE_PASSWORD }],
+  },
+  startLabel: 'server starts and answers /robots.txt',
+  timeoutMs: OVERALL_TIMEOUT_MS,
+  allowUrl: true,
+});

@@ -20,21 +20,11 @@
 // diagnostics, a closing `N passed, M failed` line; exit code 1 if any check failed.
 // Screenshots go to tests/browser/out/onestop-*.png (gitignored).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..');
-const OUT = path.join(HERE, 'out');
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
+import {
+  CHROMIUM_ARGS, INIT_SCRIPT, axeCheck, check, diag, goto, main, norm, shot, step,
+} from './lib.mjs';
 
 const STEP_TIMEOUT_MS = 20_000;
 const OVERALL_TIMEOUT_MS = 300_000;
@@ -55,137 +45,8 @@ const COUNTER_CITIZEN = {
 };
 const SEARCH_WORDS = 'khai sinh';
 const PROCEDURE_NAME = 'Đăng ký khai sinh';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-// ---------------------------------------------------------------- reporting
-let passed = 0;
-let failed = 0;
-const ok = (msg) => { passed++; console.log(`ok - ${msg}`); };
-const notOk = (msg) => { failed++; console.log(`not ok - ${msg}`); };
-const diag = (msg) => { for (const l of String(msg).split('\n')) console.log(`# ${l}`); };
-
-class CheckError extends Error {}
-function check(cond, msg) { if (!cond) throw new CheckError(msg); }
-
-async function step(name, fn) {
-  try {
-    const detail = await fn();
-    ok(detail ? `${name} (${detail})` : name);
-    return true;
-  } catch (e) {
-    notOk(name);
-    diag(e instanceof CheckError ? e.message : (e && e.stack) || String(e));
-    return false;
-  }
-}
-
-const norm = (s) => String(s ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
-
-// ---------------------------------------------------------------- server
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function resolveBin() {
-  const bin = process.env.PHUONG_BIN || 'build/phuong';
-  if (path.isAbsolute(bin)) return bin;
-  const fromCwd = path.resolve(process.cwd(), bin);
-  if (fs.existsSync(fromCwd)) return fromCwd;
-  return path.resolve(REPO, bin);
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let server = null; // { proc, dir, logPath, exited }
-
-async function startServer() {
-  const bin = resolveBin();
-  if (!fs.existsSync(bin)) throw new CheckError(`server binary not found: ${bin} (set PHUONG_BIN)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phuong-onestop-'));
-  const port = await freePort();
-  const logPath = path.join(dir, 'server.log');
-  const store = ['--data', dir];
-  const pg = (process.env.PHUONG_TEST_PG || '').replace(/\/+$/, '');
-  if (pg) {
-    const name = `onestop_${process.pid}`;
-    const made = spawnSync('createdb', ['--maintenance-db', `${pg}/postgres`, name], { encoding: 'utf8' });
-    if (made.status !== 0) throw new CheckError(`createdb ${name}: ${made.stderr}`);
-    store.push('--database', `${pg}/${name}`);
-  }
-  // The office's staff, made on the command line as an admin does.
-  for (const { user, role, password } of Object.values(STAFF)) {
-    const made = spawnSync(bin, ['user', 'add', user, '--role', role, ...store, '--password-stdin'],
-      { cwd: REPO, input: `${password}\n`, encoding: 'utf8' });
-    if (made.status !== 0) throw new CheckError(`user add ${user}: ${made.stderr}`);
-  }
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, ...store, '--demo'];
-  diag(`starting ${bin} ${args.join(' ')}`);
-  const logFd = fs.openSync(logPath, 'a');
-  const proc = spawn(bin, args, { cwd: REPO, stdio: ['ignore', logFd, logFd] });
-  fs.closeSync(logFd);
-  let exited = null;
-  proc.on('exit', (code, sig) => { exited = { code, sig }; });
-  server = { proc, dir, logPath, get exited() { return exited; } };
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited) throw new CheckError(`server exited early (code ${exited.code}, signal ${exited.sig})`);
-    try {
-      const r = await fetch(`${base}/robots.txt`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) { await r.arrayBuffer(); return base; }
-    } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  throw new CheckError('server did not answer /robots.txt within 20 s');
-}
-
-async function stopServer() {
-  if (!server) return;
-  const { proc, dir, logPath } = server;
-  if (!server.exited) {
-    const done = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    const t = setTimeout(() => { if (!server.exited) proc.kill('SIGKILL'); }, 5000);
-    await done;
-    clearTimeout(t);
-  }
-  const ex = server.exited;
-  const badExit = ex && ex.sig !== 'SIGTERM' && ex.code !== 0;
-  if (badExit) notOk(`server exits cleanly (code ${ex.code}, signal ${ex.sig})`);
-  if (failed > 0) {
-    try {
-      const log = fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
-      if (log.trim()) diag(`server log (last lines):\n${log}`);
-    } catch { /* no log */ }
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  server = null;
-}
 
 // ---------------------------------------------------------------- page helpers
-const INIT_SCRIPT = `
-window.__e2e = {
-  norm: (s) => String(s == null ? '' : s).normalize('NFC').replace(/\\s+/g, ' ').trim(),
-};`;
-
-async function goto(page, url) {
-  const resp = await page.goto(url, { waitUntil: 'load' });
-  check(resp, `no response for ${url}`);
-  check(resp.status() < 400, `${url} -> HTTP ${resp.status()}`);
-  return resp;
-}
-
 // Clicks something that loads a new page and waits until it has loaded; a 4xx/5xx answer fails.
 async function clickThrough(page, locator, what) {
   check(await locator.count() > 0, `no ${what}`);
@@ -195,31 +56,6 @@ async function clickThrough(page, locator, what) {
   ]);
   check(!resp || resp.status() < 400, `${what} -> HTTP ${resp && resp.status()} at ${page.url()}`);
   return resp;
-}
-
-async function shot(page, name) {
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return path.relative(REPO, file);
-}
-
-async function axeCheck(page, label) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
-      target: v.nodes[0] ? v.nodes[0].target.join(' ') : '',
-    }));
-  });
-  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = res.filter((v) => !bad.includes(v));
-  for (const v of minor) diag(`axe ${label}: ${v.id} (${v.impact}, ${v.count} node(s)) first target: ${v.target}`);
-  check(bad.length === 0, bad.map((v) =>
-    `axe ${label}: ${v.id} impact=${v.impact} nodes=${v.count} first target: ${v.target} — ${v.help}`).join('\n'));
-  return `${res.length} minor/moderate`;
 }
 
 // The page's width as the phone scrolls it; more than the viewport means a sideways scroll.
@@ -571,29 +407,13 @@ async function run(base) {
   }
 }
 
-async function main() {
-  let base = null;
-  const watchdog = setTimeout(async () => {
-    notOk(`whole run finished within ${OVERALL_TIMEOUT_MS / 1000} s`);
-    console.log(`${passed} passed, ${failed} failed`);
-    await stopServer().catch(() => {});
-    process.exit(1);
-  }, OVERALL_TIMEOUT_MS);
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, async () => { await stopServer().catch(() => {}); process.exit(130); });
-  }
-  try {
-    const started = await step('server starts with staff accounts and answers /robots.txt', async () => {
-      base = await startServer();
-      return base;
-    });
-    if (started) await run(base).catch((e) => { notOk('browser run completed'); diag(e.stack || String(e)); });
-  } finally {
-    await stopServer().catch((e) => diag(`stopping server: ${e}`));
-    clearTimeout(watchdog);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed > 0 ? 1 : 0;
-  }
-}
-
-await main();
+await main({
+  run,
+  server: {
+    name: 'onestop', // the office's staff, made on the command line as an admin does
+    accounts: Object.values(STAFF),
+    strictExit: true, // a crash at shutdown (e.g. under ASan) is a failed check here
+  },
+  startLabel: 'server starts with staff accounts and answers /robots.txt',
+  timeoutMs: OVERALL_TIMEOUT_MS,
+});

@@ -755,9 +755,10 @@ enum status dossier_admin_extend(struct request *r)
 
 /* A printed form made from the dossier and its last event of one action: the event's
  * note is the reason, its time when the form was written. */
-static enum status print_event_form(struct request *r, const char *action, const char *key,
-				    const char *time_key, const char *title,
-				    const char *template_name)
+/* What every printed form of a step starts from: the dossier's model, and the note and time
+ * of its latest event of action (the reason given when the step was taken). */
+static enum status event_form_model(struct request *r, const char *action, json_t **model,
+				    const char **note, int64_t *at)
 {
 	if (!is_dossier_staff(r))
 		return STATUS_FORBIDDEN;
@@ -766,12 +767,32 @@ static enum status print_event_form(struct request *r, const char *action, const
 	enum status st = load(r, &d, &v);
 	if (st)
 		return st;
-	const char *note;
-	int64_t at;
-	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, action, &note, &at);
+	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, action, note, at);
 	if (st)
 		return st;
-	json_t *model = dossier_model(r, &d, &v);
+	*model = dossier_model(r, &d, &v);
+	return STATUS_OK;
+}
+
+/* The first line of a note (in the arena); *rest: what follows it, NULL for one line. */
+static const char *first_line(struct request *r, const char *note, const char **rest)
+{
+	const char *nl = strchr(note, '\n');
+	*rest = nl != NULL ? nl + 1 : NULL;
+	const char *line = nl != NULL ? arena_strndup(r->arena, note, (size_t)(nl - note)) : note;
+	return line != NULL ? line : "";
+}
+
+static enum status print_event_form(struct request *r, const char *action, const char *key,
+				    const char *time_key, const char *title,
+				    const char *template_name)
+{
+	json_t *model;
+	const char *note;
+	int64_t at;
+	enum status st = event_form_model(r, action, &model, &note, &at);
+	if (st)
+		return st;
 	json_object_set_new(model, key, json_pack("{s:s, s:s}", "reason", note,
 		time_key, dossier_time_words(r->arena, at)));
 	return print_model(r, title, model, template_name);
@@ -831,24 +852,15 @@ enum status dossier_admin_stop(struct request *r)
 
 enum status dossier_admin_stop_print(struct request *r)
 {
-	if (!is_dossier_staff(r))
-		return STATUS_FORBIDDEN;
-	struct dossier d;
-	struct onestop_version v;
-	enum status st = load(r, &d, &v);
-	if (st)
-		return st;
-	const char *note;
+	json_t *model;
+	const char *note, *basis;
 	int64_t at;
-	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "stop", &note, &at);
+	enum status st = event_form_model(r, "stop", &model, &note, &at);
 	if (st)
 		return st;
-	const char *nl = strchr(note, '\n');
-	const char *reason = nl != NULL ? arena_strndup(r->arena, note, (size_t)(nl - note)) : note;
-	json_t *model = dossier_model(r, &d, &v);
-	json_object_set_new(model, "stop", json_pack("{s:s, s:s?, s:s}", "reason",
-		reason != NULL ? reason : "", "basis", nl != NULL ? nl + 1 : NULL,
-		"stopped_words", dossier_time_words(r->arena, at)));
+	const char *reason = first_line(r, note, &basis);
+	json_object_set_new(model, "stop", json_pack("{s:s, s:s?, s:s}", "reason", reason,
+		"basis", basis, "stopped_words", dossier_time_words(r->arena, at)));
 	return print_model(r, "Thông báo dừng giải quyết hồ sơ", model, "onestop/dossier_stop");
 }
 
@@ -1126,33 +1138,24 @@ enum status dossier_admin_supplement_receive(struct request *r)
 
 enum status dossier_admin_supplement_print(struct request *r)
 {
-	if (!is_dossier_staff(r))
-		return STATUS_FORBIDDEN;
-	struct dossier d;
-	struct onestop_version v;
-	enum status st = load(r, &d, &v);
-	if (st)
-		return st;
-	const char *note;
+	json_t *model;
+	const char *note, *p;
 	int64_t at;
-	st = dossier_last_event(r->db, r->arena, r->unit_id, d.id, "supplement_request", &note,
-				&at);
+	enum status st = event_form_model(r, "supplement_request", &model, &note, &at);
 	if (st)
 		return st;
-	json_t *model = dossier_model(r, &d, &v);
+	/* The reason, then the items one a line (dossier_request_supplement). */
+	const char *reason = first_line(r, note, &p);
 	json_t *items = json_array();
-	const char *nl = strchr(note, '\n');
-	const char *reason = nl != NULL ? arena_strndup(r->arena, note, (size_t)(nl - note)) : note;
-	size_t number = 0;
-	while (nl != NULL) {
-		const char *p = nl + 1;
-		nl = strchr(p, '\n');
+	for (size_t number = 1; p != NULL; number++) {
+		const char *nl = strchr(p, '\n');
 		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		json_array_append_new(items, json_pack("{s:I, s:s%}", "number",
-			(json_int_t)++number, "text", p, n));
+		json_array_append_new(items, json_pack("{s:I, s:s%}", "number", (json_int_t)number,
+						       "text", p, n));
+		p = nl != NULL ? nl + 1 : NULL;
 	}
 	json_object_set_new(model, "supplement", json_pack("{s:s, s:o, s:s}",
-		"reason", reason != NULL ? reason : "", "items", items,
+		"reason", reason, "items", items,
 		"requested_words", dossier_time_words(r->arena, at)));
 	return print_model(r, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", model,
 			   "onestop/dossier_supplement");

@@ -111,21 +111,11 @@ static bool csrf_ok(struct request *r, const struct app *app, const char *expect
 	return expected != NULL && auth_equal(request_form(r, "csrf"), expected);
 }
 
-static bool is_hex64(const char *s)
-{
-	if (s == NULL || strlen(s) != 64)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
-}
-
 /* The visitor's CSRF token: from their cookie, or a new one set now. */
 static const char *visitor_csrf(struct request *r)
 {
 	const char *cookie = request_cookie(r, VISITOR_CSRF_COOKIE);
-	if (is_hex64(cookie))
+	if (auth_token_valid(cookie))
 		return cookie;
 	char token[65];
 	auth_random_token(token);

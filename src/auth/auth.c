@@ -136,6 +136,16 @@ void auth_random_token(char out[65])
 	sodium_memzero(raw, sizeof raw);
 }
 
+bool auth_token_valid(const char *s)
+{
+	if (s == NULL || strlen(s) != 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
 void auth_token_hash(const char *token, char out[65])
 {
 	unsigned char digest[32];

@@ -78,6 +78,8 @@ enum status auth_hash_password(const char *password, char *out);
 void auth_one_time_password(char out[17]);
 /* Random token as 64 hex characters into out[65]. */
 void auth_random_token(char out[65]);
+/* Whether s has the shape auth_random_token gives (64 lower-case hex characters). */
+bool auth_token_valid(const char *s);
 /* Hex BLAKE2b-256 of a token, as stored, into out[65]. */
 void auth_token_hash(const char *token, char out[65]);
 /* Whether two strings are equal, in time independent of where they differ. */

@@ -1174,16 +1174,6 @@ static enum status online_procedure(struct request *r, struct onestop_procedure 
 		? STATUS_OK : STATUS_NOT_FOUND;
 }
 
-static bool token_valid(const char *s)
-{
-	if (s == NULL || strlen(s) != 64)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
-}
-
 static enum status show_online(struct request *r, const struct onestop_procedure *p,
 			       const char *error)
 {
@@ -1196,7 +1186,7 @@ static enum status show_online(struct request *r, const struct onestop_procedure
 		"page_title", "Nộp hồ sơ trực tuyến", "procedure", "code", p->code,
 		"name", p->current.content.name,
 		"legal_time", onestop_time_words(r->arena, &p->current.content.legal),
-		"token", again && token_valid(typed) ? typed : token, "error", error,
+		"token", again && auth_token_valid(typed) ? typed : token, "error", error,
 		"form", "name", again ? form_value(r, "name") : "",
 		"id_number", again ? form_value(r, "id_number") : "",
 		"address", again ? form_value(r, "address") : "",
@@ -1236,7 +1226,7 @@ enum status dossier_page_online_submit(struct request *r)
 	if (st)
 		return st;
 	const char *token = form_value(r, "token");
-	if (!token_valid(token))
+	if (!auth_token_valid(token))
 		return show_online(r, &p, "Biểu mẫu đã cũ. Vui lòng nhập lại và gửi.");
 	const char *code;
 	/* A repeat (double click, retry after a timeout) answers with the first dossier. */

@@ -96,6 +96,12 @@ static void names_and_passwords(void **state)
 	auth_random_token(t2);
 	assert_int_equal(strlen(t1), 64);
 	assert_string_not_equal(t1, t2);
+	assert_true(auth_token_valid(t1));
+	t2[63] = 'G';
+	assert_false(auth_token_valid(t2));
+	t2[63] = '\0';
+	assert_false(auth_token_valid(t2));
+	assert_false(auth_token_valid(NULL));
 	auth_token_hash(t1, h);
 	assert_string_not_equal(h, t1);
 }

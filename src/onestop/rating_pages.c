@@ -286,14 +286,6 @@ static json_t *counts_model(const struct rating_level_counts *c)
 			 "has_any", c->total > 0);
 }
 
-/* [from, to) of the local month year-month. */
-static bool month_bounds(int year, int month, int64_t *from, int64_t *to)
-{
-	int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
-	return clock_from_local(year, month, 1, 0, 0, from) &&
-	       clock_from_local(next_year, next_month, 1, 0, 0, to);
-}
-
 enum status rating_admin_list(struct request *r)
 {
 	if (!may_read_ratings(r))
@@ -308,11 +300,11 @@ enum status rating_admin_list(struct request *r)
 		month = now.month;
 	}
 	int64_t from, to;
-	if (!month_bounds(year, month, &from, &to)) {
+	if (!clock_month_bounds(year, month, &from, &to)) {
 		error = "Tháng không hợp lệ: đang xem tháng này.";
 		year = now.year;
 		month = now.month;
-		if (!month_bounds(year, month, &from, &to))
+		if (!clock_month_bounds(year, month, &from, &to))
 			return STATUS_INTERNAL;
 	}
 	struct rating_counts counts;

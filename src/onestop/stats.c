@@ -16,9 +16,8 @@
 static struct stats_period period_make(int year, int month)
 {
 	struct stats_period p = { year, month, 0, 0 };
-	int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
-	p.start = clock_days_from_civil(year, month, 1) * 86400 - CLOCK_VN_OFFSET;
-	p.end = clock_days_from_civil(next_year, next_month, 1) * 86400 - CLOCK_VN_OFFSET;
+	/* Always a real month: parsed as 2000..2099, or now, or one of those shifted by a year. */
+	(void)clock_month_bounds(year, month, &p.start, &p.end);
 	return p;
 }
 

@@ -74,6 +74,13 @@ bool clock_from_local(int year, int month, int day, int hour, int minute, int64_
 	return true;
 }
 
+bool clock_month_bounds(int year, int month, int64_t *start, int64_t *end)
+{
+	int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
+	return clock_from_local(year, month, 1, 0, 0, start) &&
+	       clock_from_local(next_year, next_month, 1, 0, 0, end);
+}
+
 /* Reads exactly n digits at s. */
 static bool digits(const char *s, int n, int *out)
 {

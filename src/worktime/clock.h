@@ -18,6 +18,9 @@ struct clock_local {
 struct clock_local clock_to_local(int64_t t);
 /* UTC seconds of a local date and time; false if the fields are not a real date/time. */
 bool clock_from_local(int year, int month, int day, int hour, int minute, int64_t *out);
+/* [start, end) in UTC seconds of the local month year-month; false if it is not a real
+ * month (1900-01 .. 9999-11). */
+bool clock_month_bounds(int year, int month, int64_t *start, int64_t *end);
 /* Whether year-month-day is a real calendar date (1900..9999). */
 bool clock_valid_date(int year, int month, int day);
 /* Days in a month of a year. */

@@ -58,6 +58,12 @@ static void strict_parsing(void **state)
 	assert_int_equal(t, 1436231400);
 	assert_false(clock_parse_local_datetime("2015-07-07T24:10", &t));
 	assert_false(clock_parse_local_datetime("", &t));
+	/* December 2026 in UTC+7: 2026-11-30T17:00Z to 2026-12-31T17:00Z. */
+	int64_t start, end;
+	assert_true(clock_month_bounds(2026, 12, &start, &end));
+	assert_int_equal(start, 1796058000);
+	assert_int_equal(end, 1798736400);
+	assert_false(clock_month_bounds(2026, 13, &start, &end));
 }
 
 int main(void)

@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/num.h"
 #include "base/utf8.h"
 
@@ -88,6 +89,23 @@ static void utf8_checks(void **state)
 	assert_int_equal(utf8_prefix("Đảng", strlen("Đảng"), 2), strlen("Đả"));
 }
 
+/* A line carrying CR, LF, ESC, DEL, a C1 CSI or a backslash comes out as one line of
+ * printable text; UTF-8 letters pass; a full buffer cuts at a whole escape. */
+static void log_escape_controls(void **state)
+{
+	(void)state;
+	char out[64];
+	log_escape(out, sizeof out, "GET /a\n2026 info forged\r\x1b[31mred\x7f");
+	assert_string_equal(out, "GET /a\\x0a2026 info forged\\x0d\\x1b[31mred\\x7f");
+	log_escape(out, sizeof out, "phường \xc2\x9b" "2J \\x0a \t");
+	assert_string_equal(out, "phường \\x9b2J \\x5cx0a \\x09");
+	char small[8];
+	assert_int_equal(log_escape(small, sizeof small, "ab\ncd"), 7);
+	assert_string_equal(small, "ab\\x0ac");
+	assert_int_equal(log_escape(small, sizeof small, "abcd\n"), 4);
+	assert_string_equal(small, "abcd");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -96,6 +114,7 @@ int main(void)
 		cmocka_unit_test(buf_grows_until_max),
 		cmocka_unit_test(num_is_strict),
 		cmocka_unit_test(utf8_checks),
+		cmocka_unit_test(log_escape_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,9 +56,12 @@ static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
 	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
-	"                    [--lookup-limit N]\n"
+	"                    [--lookup-limit N] [--trusted-proxies LIST] [--per-ip-limit N]\n"
+	"                    [--request-timeout S]\n"
 	"\n"
-	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
+	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080); [IPV6]:PORT for\n"
+	"                      IPv6 ([::]:8080 takes IPv4 clients too); give it several times\n"
+	"                      to serve on several addresses\n"
 	"  --demo              load the demo content into a new, empty data folder\n"
 	"  --threads N         server threads (default: the number of cores)\n"
 	"  --pool N            database connections (default: threads + 1)\n"
@@ -67,6 +70,11 @@ static const char usage_serve[] =
 	"  --https             the site is served over TLS (by a proxy): Secure cookies\n"
 	"  --lookup-limit N    public dossier lookups one address may make in 10 minutes\n"
 	"                      (default 30; 0: no limit, e.g. behind a carrier's NAT)\n"
+	"  --trusted-proxies LIST  addresses and CIDRs of reverse proxies (e.g. 127.0.0.1,::1):\n"
+	"                      from them, X-Forwarded-For (or X-Real-IP) names the client\n"
+	"  --per-ip-limit N    connections one address may hold (default 64; 0 with\n"
+	"                      --trusted-proxies, whose proxy limits its clients)\n"
+	"  --request-timeout S a whole request must arrive within S seconds (default 120)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -124,6 +132,9 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "unit-name", required_argument, NULL, 'u' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "lookup-limit", required_argument, NULL, 'L' },
+		{ "trusted-proxies", required_argument, NULL, 'T' },
+		{ "per-ip-limit", required_argument, NULL, 'I' },
+		{ "request-timeout", required_argument, NULL, 'R' },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -142,11 +153,23 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 	static const char *const names[256] = {
 		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
-		['L'] = "lookup_limit",
+		['L'] = "lookup_limit", ['T'] = "trusted_proxies", ['I'] = "per_ip_limit",
+		['R'] = "request_timeout",
 	};
+	/* --listen may be given several times: together they replace the config file's list. */
+	char listens[HTTP_LISTEN_MAX * (HTTP_HOST_TEXT + 8) + 1] = "";
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (c == 'l') {
+			size_t used = strlen(listens);
+			if (strlen(optarg) + 2 > sizeof listens - used) {
+				fprintf(stderr, "phuong: too many --listen\n");
+				exit(2);
+			}
+			snprintf(listens + used, sizeof listens - used, "%s%s", used ? "," : "", optarg);
+			continue;
+		}
 		if (c > 0 && c < 256 && names[c] != NULL) {
 			if (!config_set(&cli->cfg, names[c], optarg)) {
 				char flag[32];
@@ -170,6 +193,10 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		case 'H': fputs(usage, stdout); exit(0);
 		default: fputs(usage, stderr); exit(2);
 		}
+	}
+	if (listens[0] != '\0' && !config_set(&cli->cfg, "listen", listens)) {
+		fprintf(stderr, "phuong: bad value '%s' for --listen\n", listens);
+		exit(2);
 	}
 	for (int i = optind; i < argc && cli->nargs < 4; i++)
 		cli->args[cli->nargs++] = argv[i];
@@ -271,12 +298,15 @@ static int cmd_serve(int argc, char **argv)
 	prepare_database(&cli, app.db);
 	app_start_background(&app);
 	struct http_server_options opt = {
-		.host = cli.cfg.listen_host,
-		.port = cli.cfg.listen_port,
+		.listen = cli.cfg.listen,
+		.listen_count = (size_t)cli.cfg.listen_count,
 		.threads = cli.cfg.threads,
 		.connection_timeout_s = cli.cfg.connection_timeout_s,
 		.connection_limit = cli.cfg.connection_limit,
+		.per_ip_limit = cli.cfg.per_ip_limit,
+		.request_timeout_s = cli.cfg.request_timeout_s,
 		.access_log = cli.cfg.access_log,
+		.trusted_proxies = cli.cfg.trusted_proxies,
 		.dispatch = app_dispatch,
 		.app = &app,
 	};
@@ -288,11 +318,16 @@ static int cmd_serve(int argc, char **argv)
 	struct http_server *server = http_server_start(&opt);
 	if (server == NULL) {
 		app_close(&app);
-		die("cannot serve on %s:%d", opt.host, opt.port);
+		die("cannot serve: see above");
 	}
-	printf("Cổng thông tin đang chạy / serving: http://%s:%d/\n"
-	       "Đăng nhập quản trị / sign in: http://%s:%d/quan-tri/dang-nhap\n",
-	       opt.host, opt.port, opt.host, opt.port);
+	for (int i = 0; i < cli.cfg.listen_count; i++) {
+		const struct http_listen *l = &cli.cfg.listen[i];
+		bool is_v6 = strchr(l->host, ':') != NULL;
+		printf("Cổng thông tin đang chạy / serving: http://%s%s%s:%d/\n"
+		       "Đăng nhập quản trị / sign in: http://%s%s%s:%d/quan-tri/dang-nhap\n",
+		       is_v6 ? "[" : "", l->host, is_v6 ? "]" : "", l->port, is_v6 ? "[" : "",
+		       l->host, is_v6 ? "]" : "", l->port);
+	}
 	fflush(stdout);
 	while (!got_signal)
 		pause();

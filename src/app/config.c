@@ -3,6 +3,7 @@
 
 #include "base/log.h"
 #include "base/num.h"
+#include "http/proxy.h"
 
 #include <ini.h>
 #include <libgen.h>
@@ -14,14 +15,16 @@
 void config_defaults(struct config *cfg)
 {
 	*cfg = (struct config){
-		.listen_host = "127.0.0.1",
-		.listen_port = 8080,
+		.listen = { { .host = "127.0.0.1", .port = 8080 } },
+		.listen_count = 1,
 		.data_dir = "var",
 		.site_name = "Ủy ban nhân dân Phường 9",
 		.unit_name = "Phường 9",
 		.threads = 0,
 		.connection_timeout_s = 30,
 		.connection_limit = 2000,
+		.per_ip_limit = -1,
+		.request_timeout_s = CONFIG_REQUEST_TIMEOUT_S,
 		.lookup_limit = 30,
 		.access_log = true,
 	};
@@ -58,19 +61,46 @@ static bool parse_int(const char *value, int min, int max, int *out)
 	return true;
 }
 
-/* "HOST:PORT" with an IPv4 host. */
+/* "HOST:PORT" or "[IPV6]:PORT", several separated by commas or spaces: replaces the list. */
 static bool parse_listen(struct config *cfg, const char *value)
 {
-	const char *colon = strrchr(value, ':');
-	if (colon == NULL || (size_t)(colon - value) >= sizeof cfg->listen_host)
+	static const char separators[] = ", \t";
+	struct http_listen list[HTTP_LISTEN_MAX];
+	int count = 0;
+	for (const char *p = value + strspn(value, separators); *p != '\0';
+	     p += strspn(p, separators)) {
+		char one[HTTP_HOST_TEXT + 8];
+		size_t len = strcspn(p, separators);
+		if (count == HTTP_LISTEN_MAX || len >= sizeof one) {
+			log_error("listen: at most %d addresses of at most %d characters",
+				  HTTP_LISTEN_MAX, HTTP_HOST_TEXT);
+			return false;
+		}
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (!http_listen_parse(one, &list[count++])) {
+			log_error("listen: '%s' is not IPV4:PORT or [IPV6]:PORT (e.g. 127.0.0.1:8080,"
+				  " [::]:8080)", one);
+			return false;
+		}
+		p += len;
+	}
+	if (count == 0)
 		return false;
-	int port;
-	if (!parse_int(colon + 1, 0, 65535, &port))
-		return false;
-	memcpy(cfg->listen_host, value, (size_t)(colon - value));
-	cfg->listen_host[colon - value] = '\0';
-	cfg->listen_port = port;
+	memcpy(cfg->listen, list, sizeof list);
+	cfg->listen_count = count;
 	return true;
+}
+
+static bool parse_proxies(struct config *cfg, const char *value)
+{
+	struct http_proxies proxies;
+	const char *why;
+	if (!http_proxies_parse(value, &proxies, &why)) {
+		log_error("trusted_proxies '%s': %s", value, why);
+		return false;
+	}
+	return copy(cfg->trusted_proxies, sizeof cfg->trusted_proxies, value);
 }
 
 bool config_set(struct config *cfg, const char *name, const char *value)
@@ -105,6 +135,12 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return parse_int(value, 1, 3600, &cfg->connection_timeout_s);
 	if (strcmp(name, "connection_limit") == 0)
 		return parse_int(value, 1, 100000, &cfg->connection_limit);
+	if (strcmp(name, "per_ip_limit") == 0)
+		return parse_int(value, 0, 100000, &cfg->per_ip_limit);
+	if (strcmp(name, "request_timeout") == 0)
+		return parse_int(value, 0, 3600, &cfg->request_timeout_s);
+	if (strcmp(name, "trusted_proxies") == 0)
+		return parse_proxies(cfg, value);
 	if (strcmp(name, "lookup_limit") == 0)
 		return parse_int(value, 0, 1000000, &cfg->lookup_limit);
 	if (strcmp(name, "access_log") == 0)
@@ -160,6 +196,10 @@ void config_finish(struct config *cfg, const char *argv0)
 	 * waits for a connection. Fewer saves PostgreSQL connections across many nodes. */
 	if (cfg->pool == 0)
 		cfg->pool = cfg->threads + 1;
+	/* Behind a proxy every connection comes from it: a per-address limit would cap the
+	 * proxy, not a client (the proxy limits its clients: deploy/nginx-phuong.conf). */
+	if (cfg->per_ip_limit < 0)
+		cfg->per_ip_limit = cfg->trusted_proxies[0] != '\0' ? 0 : CONFIG_PER_IP_LIMIT;
 	if (cfg->share_dir[0] != '\0')
 		return;
 	/* The source tree (run from it, or from build/ in it), else the installed copy. */

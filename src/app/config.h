@@ -2,11 +2,18 @@
 #ifndef APP_CONFIG_H
 #define APP_CONFIG_H
 
+#include "http/server.h"
+
 #include <stdbool.h>
 
+/* Defaults: connections one address may hold (a household or an office behind one NAT
+ * address opens a few each), and seconds a whole request may take to arrive (a 12 MiB
+ * upload at 1 Mbit/s takes about 100). */
+enum { CONFIG_PER_IP_LIMIT = 64, CONFIG_REQUEST_TIMEOUT_S = 120 };
+
 struct config {
-	char listen_host[64];
-	int listen_port;
+	struct http_listen listen[HTTP_LISTEN_MAX]; /* addresses to serve on */
+	int listen_count;
 	char data_dir[512];    /* database, keys, anything the server writes */
 	char database[600];    /* store URL; default sqlite:DATA_DIR/phuong.db */
 	char share_dir[512];   /* templates/, static/, po/, data/ */
@@ -17,6 +24,9 @@ struct config {
 	int pool;              /* database connections; default threads + 1 */
 	int connection_timeout_s;
 	int connection_limit;
+	int per_ip_limit;      /* connections per socket address; -1: 64, or 0 with trusted_proxies */
+	int request_timeout_s; /* a whole request must arrive within this; 0: no bound */
+	char trusted_proxies[1024]; /* addresses/CIDRs whose X-Forwarded-For names the client */
 	int lookup_limit;      /* public dossier lookups per address per 10 minutes; 0: no limit */
 	bool access_log;
 	bool dev;              /* reload templates on change */

@@ -193,7 +193,8 @@ enum status auth_user_update(struct db_conn *c, int64_t unit_id, int64_t user_id
 	return is_active ? STATUS_OK : end_sessions_of(c, user_id);
 }
 
-/* Whether recent failures for this name or this address pass the limits. */
+/* Whether recent failures for this name or this address pass the limits, both counted
+ * in the unit: one unit's failures never lock another's staff out. */
 static enum status login_throttled(struct db_conn *c, int64_t unit_id, const char *username,
 				   const char *client_ip, int64_t now, bool *throttled)
 {
@@ -201,7 +202,8 @@ static enum status login_throttled(struct db_conn *c, int64_t unit_id, const cha
 	enum status st = db_prepare(c,
 		"SELECT (SELECT count(*) FROM login_failure WHERE unit_id = ?1 AND username = ?2"
 		"        AND at > ?4),"
-		"       (SELECT count(*) FROM login_failure WHERE client_ip = ?3 AND at > ?4)", &s);
+		"       (SELECT count(*) FROM login_failure WHERE unit_id = ?1 AND client_ip = ?3"
+		"        AND at > ?4)", &s);
 	if (st)
 		return st;
 	db_bind_int64(s, 1, unit_id);

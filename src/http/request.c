@@ -2,9 +2,11 @@
 #include "http/request.h"
 
 #include "base/arena.h"
+#include "http/proxy.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,22 +50,63 @@ const char *request_cookie(const struct request *r, const char *name)
 	return MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, name);
 }
 
-const char *request_client_ip(const struct request *r)
+/* The socket's peer address as text, or "?". */
+static void peer_address(const struct request *r, char text[INET6_ADDRSTRLEN])
 {
-	if (r->connection == NULL)
-		return "127.0.0.1";
+	snprintf(text, INET6_ADDRSTRLEN, "?");
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (info == NULL || info->client_addr == NULL)
-		return "?";
-	char text[INET6_ADDRSTRLEN] = "?";
+		return;
 	const struct sockaddr *sa = info->client_addr;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
-			  sizeof text);
+			  INET6_ADDRSTRLEN);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
-			  sizeof text);
+			  INET6_ADDRSTRLEN);
+}
+
+/* Joins the values of every X-Forwarded-For header with commas, in the order received. */
+static enum MHD_Result join_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	(void)kind;
+	struct buf *b = cls;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || value == NULL)
+		return MHD_YES;
+	if (b->len > 0)
+		buf_puts(b, ",");
+	buf_puts(b, value);
+	return MHD_YES;
+}
+
+void request_find_client(struct request *r, const struct http_proxies *proxies)
+{
+	char peer[INET6_ADDRSTRLEN], client[HTTP_ADDRESS_TEXT];
+	peer_address(r, peer);
+	const char *xff = NULL;
+	if (proxies->count > 0 && http_proxies_match(proxies, peer)) {
+		struct buf forwarded;
+		buf_init(&forwarded, r->arena, HTTP_FORWARDED_BYTES);
+		MHD_get_connection_values(r->connection, MHD_HEADER_KIND, join_forwarded, &forwarded);
+		xff = forwarded.len > 0 ? buf_str(&forwarded) : NULL;
+		/* Longer than the headers can be: unreadable, so the proxy itself is the client. */
+		if (forwarded.failed)
+			xff = "?";
+	}
+	http_proxies_client(proxies, peer, xff, request_header(r, "X-Real-IP"), client);
+	r->client_ip = arena_strdup(r->arena, client);
+}
+
+const char *request_client_ip(const struct request *r)
+{
+	if (r->client_ip != NULL)
+		return r->client_ip;
+	if (r->connection == NULL)
+		return "127.0.0.1";
+	char text[INET6_ADDRSTRLEN];
+	peer_address(r, text);
 	return arena_strdup(r->arena, text);
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct mail_settings;
+struct http_proxies;
 
 struct arena;
 struct db_conn;
@@ -33,6 +34,7 @@ enum {
 	HTTP_MAX_HEADERS_OUT = 16,
 	HTTP_ARENA_LIMIT = 64 * 1024 * 1024,
 	HTTP_MAX_BODY_OUT = 32 * 1024 * 1024,
+	HTTP_FORWARDED_BYTES = 128 * 1024, /* X-Forwarded-For values joined: more than headers hold */
 };
 
 struct http_param {
@@ -68,6 +70,7 @@ struct request {
 	struct buf raw_body;     /* a body that is neither urlencoded nor multipart */
 	enum status input_error; /* set when the input broke a rule: the dispatcher answers it */
 	const char *input_error_text;
+	const char *client_ip;   /* the client's address (request_find_client), in the arena */
 
 	/* context, filled by the dispatcher */
 	const char *path_params[HTTP_MAX_PATH_PARAMS];
@@ -96,6 +99,7 @@ struct request {
 	const char *content_type;     /* for a raw body */
 	struct buf body;              /* raw body (files, feeds rendered by the handler) */
 	bool has_raw_body;
+	bool must_close;              /* close the connection after the answer (body not read) */
 	struct http_header headers_out[HTTP_MAX_HEADERS_OUT];
 	size_t headers_out_count;
 	int64_t bytes_sent;
@@ -111,8 +115,12 @@ const struct http_file *request_file(const struct request *r, const char *name);
 const char *request_header(const struct request *r, const char *name);
 /* Value of cookie name, or NULL. */
 const char *request_cookie(const struct request *r, const char *name);
-/* Address of the client as text ("127.0.0.1"), in the arena. */
+/* Address of the client as text ("127.0.0.1"), in the arena: the socket's, or the one a
+ * trusted proxy forwarded (request_find_client). */
 const char *request_client_ip(const struct request *r);
+/* Called once by the server when the headers are in: sets r->client_ip from the socket
+ * and, when the socket is one of proxies, X-Forwarded-For or X-Real-IP (http/proxy.h). */
+void request_find_client(struct request *r, const struct http_proxies *proxies);
 
 /* Adds a response header (name and value must live as long as the request). */
 void request_add_header(struct request *r, const char *name, const char *value);

@@ -3,25 +3,46 @@
 
 #include "base/arena.h"
 #include "base/log.h"
+#include "base/num.h"
 #include "base/utf8.h"
+#include "http/proxy.h"
 #include "http/request.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 /* Bytes libmicrohttpd may use per connection for the request line and headers:
  * a request whose headers do not fit is answered 431/413 by libmicrohttpd. */
 enum { HTTP_CONNECTION_MEMORY = 64 * 1024, HTTP_POST_BUFFER = 16 * 1024 };
+/* How often the reaper looks for requests past their time (request_timeout_s). */
+enum { HTTP_REAPER_PERIOD_MS = 250 };
+
+/* One open connection, as the reaper sees it (libmicrohttpd's socket_context). */
+struct tracked_conn {
+	struct tracked_conn *prev, *next;
+	int fd;
+	int64_t deadline_us; /* its request must be in by then; 0: being answered */
+};
 
 struct http_server {
-	struct MHD_Daemon *daemon;
+	struct MHD_Daemon *daemons[HTTP_LISTEN_MAX];
+	size_t daemon_count;
 	struct http_server_options opt;
+	struct http_proxies proxies;
+	/* Connections open, for the reaper: under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct tracked_conn conns; /* list head */
+	bool stopping, has_reaper;
+	pthread_t reaper;
 };
 
 /* Per-request state kept behind libmicrohttpd's req_cls pointer. */
@@ -35,6 +56,7 @@ struct request_state {
 	const char *last_key;             /* key of the previous iterator call */
 	bool last_was_empty;              /* that call brought no bytes */
 	struct http_file *current_file;
+	bool answered;                    /* a response is queued (answer_early) */
 };
 
 static int64_t now_us(void)
@@ -189,8 +211,8 @@ static void check_form_text(struct request *r)
 	}
 }
 
-static struct request_state *request_begin(struct MHD_Connection *conn, const char *url,
-					   const char *method)
+static struct request_state *request_begin(struct http_server *s, struct MHD_Connection *conn,
+					   const char *url, const char *method)
 {
 	struct arena *a = arena_new(HTTP_ARENA_LIMIT);
 	if (a == NULL)
@@ -210,6 +232,7 @@ static struct request_state *request_begin(struct MHD_Connection *conn, const ch
 	r->path = arena_strdup(a, url);
 	buf_init(&r->body, a, HTTP_MAX_BODY_OUT);
 	buf_init(&r->raw_body, a, HTTP_MAX_FORM_BYTES);
+	request_find_client(r, &s->proxies);
 	if (!path_is_clean(url))
 		set_input_error(r, STATUS_INVALID, "Địa chỉ không hợp lệ.");
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
@@ -270,6 +293,25 @@ static void drop_input(struct request_state *st)
 	r->input_error_text = "Yêu cầu quá lớn.";
 }
 
+/* The connection's entry for the reaper (NULL when it is not tracked). */
+static struct tracked_conn *tracked(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info != NULL ? info->socket_context : NULL;
+}
+
+/* Sets when the connection's next request must be in (0: none, being answered). */
+static void set_deadline(struct http_server *s, struct MHD_Connection *conn, bool answering)
+{
+	struct tracked_conn *t = tracked(conn);
+	if (t == NULL || s->opt.request_timeout_s <= 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	t->deadline_us = answering ? 0 : now_us() + (int64_t)s->opt.request_timeout_s * 1000000;
+	pthread_mutex_unlock(&s->lock);
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *r)
 {
 	const char *body = r->has_raw_body ? buf_str(&r->body) : "";
@@ -286,10 +328,65 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct request
 		MHD_add_response_header(resp, r->headers_out[i].name, r->headers_out[i].value);
 	int status = r->status ? r->status : 200;
 	r->status = status;
+	if (r->must_close) /* the body was not read: the connection can't carry another request */
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	r->bytes_sent = (int64_t)len;
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* Answers a body that is too large at once, without reading it (nor sending "100
+ * Continue"), and closes the connection after the answer. */
+static enum MHD_Result answer_early(struct http_server *s, struct MHD_Connection *conn,
+				    struct request_state *st)
+{
+	if (st->answered)
+		return MHD_YES;
+	st->answered = true;
+	set_deadline(s, conn, true);
+	if (st->post != NULL) {
+		MHD_destroy_post_processor(st->post);
+		st->post = NULL;
+	}
+	st->req.must_close = true;
+	s->opt.dispatch(&st->req, s->opt.app);
+	return send_response(conn, &st->req);
+}
+
+/* Answers a chunked body past the limit at once and closes the connection. libmicrohttpd
+ * 0.9.75 queues no response while a body is arriving, so the answer is written to the
+ * socket here (nothing else has been written on it for this request: its "100 Continue"
+ * at most), and MHD_NO then makes libmicrohttpd close the connection. */
+static enum MHD_Result answer_on_socket(struct http_server *s, struct MHD_Connection *conn,
+					struct request_state *st)
+{
+	struct request *r = &st->req;
+	if (st->post != NULL) {
+		MHD_destroy_post_processor(st->post);
+		st->post = NULL;
+	}
+	s->opt.dispatch(r, s->opt.app);
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info == NULL)
+		return MHD_NO;
+	struct buf head;
+	buf_init(&head, r->arena, HTTP_CONNECTION_MEMORY);
+	size_t len = r->has_raw_body ? r->body.len : 0;
+	r->status = 413;
+	buf_printf(&head, "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\n"
+			  "Content-Length: %zu\r\n", len);
+	if (r->content_type != NULL)
+		buf_printf(&head, "Content-Type: %s\r\n", r->content_type);
+	for (size_t i = 0; i < r->headers_out_count; i++)
+		buf_printf(&head, "%s: %s\r\n", r->headers_out[i].name, r->headers_out[i].value);
+	buf_puts(&head, "\r\n");
+	if (len > 0)
+		buf_append(&head, buf_str(&r->body), len);
+	if (!head.failed && send(info->connect_fd, head.data, head.len, MSG_NOSIGNAL) > 0)
+		r->bytes_sent = (int64_t)len;
+	return MHD_NO;
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -301,17 +398,24 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	struct http_server *s = cls;
 	struct request_state *st = *req_cls;
 	if (st == NULL) {
-		st = request_begin(conn, url, method);
+		st = request_begin(s, conn, url, method);
 		if (st == NULL)
 			return MHD_NO;
 		*req_cls = st;
+		if (st->req.input_error == STATUS_TOO_LARGE)
+			return answer_early(s, conn, st); /* Content-Length too large */
 		return MHD_YES; /* called again with the body, if any */
 	}
 	if (*upload_data_size > 0) {
 		request_feed(st, upload_data, *upload_data_size);
 		*upload_data_size = 0;
+		if (st->body_seen > st->body_limit)
+			return answer_on_socket(s, conn, st); /* a chunked body past the limit */
 		return MHD_YES;
 	}
+	if (st->answered)
+		return MHD_YES;
+	set_deadline(s, conn, true);
 	/* Destroying the post processor hands over a value still pending in it (an
 	 * empty last field, "a=1&b="), so it is done before the handler runs. */
 	if (st->post != NULL) {
@@ -329,8 +433,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 static void request_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			      enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	struct http_server *s = cls;
+	set_deadline(s, conn, false); /* the next request on this connection */
 	struct request_state *st = *req_cls;
 	if (st == NULL)
 		return;
@@ -359,35 +463,166 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("libmicrohttpd: %s", line);
 }
 
+/* Tracks each connection for the reaper from its opening to its closing. libmicrohttpd
+ * calls CLOSED before it closes the socket, so the reaper (under the lock) never shuts
+ * down a descriptor that has been reused. */
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct tracked_conn *t = calloc(1, sizeof *t);
+		if (t == NULL || info == NULL) {
+			free(t);
+			return;
+		}
+		t->fd = info->connect_fd;
+		if (s->opt.request_timeout_s > 0)
+			t->deadline_us = now_us() + (int64_t)s->opt.request_timeout_s * 1000000;
+		pthread_mutex_lock(&s->lock);
+		t->next = s->conns.next;
+		t->prev = &s->conns;
+		s->conns.next->prev = t;
+		s->conns.next = t;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = t;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != NULL) {
+		struct tracked_conn *t = *socket_context;
+		pthread_mutex_lock(&s->lock);
+		t->prev->next = t->next;
+		t->next->prev = t->prev;
+		pthread_mutex_unlock(&s->lock);
+		free(t);
+		*socket_context = NULL;
+	}
+}
+
+/* Shuts down the socket of every connection whose request is not in by its deadline
+ * (slow clients dribbling a header byte at a time): libmicrohttpd then sees the end of
+ * the stream and closes the connection. The idle timeout alone never fires for them. */
+static void *reaper_main(void *arg)
+{
+	struct http_server *s = arg;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += HTTP_REAPER_PERIOD_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&s->wake, &s->lock, &until);
+		int64_t now = now_us();
+		for (struct tracked_conn *t = s->conns.next; t != &s->conns; t = t->next) {
+			if (t->deadline_us != 0 && now > t->deadline_us) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->deadline_us = 0;
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+bool http_listen_parse(const char *text, struct http_listen *out)
+{
+	const char *colon = strrchr(text, ':');
+	if (colon == NULL)
+		return false;
+	const char *host = text;
+	size_t len = (size_t)(colon - text);
+	if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+		host++;
+		len -= 2;
+	} else if (memchr(text, ':', len) != NULL) {
+		return false; /* an IPv6 address needs brackets: [::1]:8080 */
+	}
+	if (len == 0 || len >= sizeof out->host)
+		return false;
+	char addr[HTTP_HOST_TEXT];
+	memcpy(addr, host, len);
+	addr[len] = '\0';
+	unsigned char bytes[16];
+	bool is_v6 = host != text;
+	if (inet_pton(is_v6 ? AF_INET6 : AF_INET, addr, bytes) != 1)
+		return false;
+	int64_t port;
+	if (!num_parse_int64(colon + 1, 0, 65535, &port))
+		return false;
+	memcpy(out->host, addr, len + 1);
+	out->port = (int)port;
+	return true;
+}
+
+/* Starts one daemon on l; NULL and a logged error on failure. */
+static struct MHD_Daemon *daemon_start(struct http_server *s, const struct http_listen *l)
+{
+	const struct http_server_options *opt = &s->opt;
+	struct sockaddr_in v4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)l->port) };
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)l->port) };
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_ITC;
+	struct sockaddr *addr = (struct sockaddr *)&v4;
+	if (inet_pton(AF_INET, l->host, &v4.sin_addr) != 1) {
+		if (inet_pton(AF_INET6, l->host, &v6.sin6_addr) != 1) {
+			log_error("cannot listen on '%s': not an IPv4 or IPv6 address", l->host);
+			return NULL;
+		}
+		addr = (struct sockaddr *)&v6;
+		/* "::" is every address: IPv4 clients too (dual stack). */
+		flags |= IN6_IS_ADDR_UNSPECIFIED(&v6.sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, access_handler, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->connection_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opt->per_ip_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->connection_timeout_s,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
+		MHD_OPTION_END);
+	if (d == NULL)
+		log_error("cannot listen on %s%s%s:%d", addr == (struct sockaddr *)&v6 ? "[" : "",
+			  l->host, addr == (struct sockaddr *)&v6 ? "]" : "", l->port);
+	return d;
+}
+
 struct http_server *http_server_start(const struct http_server_options *opt)
 {
 	struct http_server *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return NULL;
 	s->opt = *opt;
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)opt->port) };
-	if (inet_pton(AF_INET, opt->host, &addr.sin_addr) != 1) {
-		log_error("cannot listen on '%s': not an IPv4 address", opt->host);
+	const char *why;
+	if (!http_proxies_parse(opt->trusted_proxies != NULL ? opt->trusted_proxies : "", &s->proxies,
+				&why)) {
+		log_error("trusted_proxies '%s': %s", opt->trusted_proxies, why);
 		free(s);
 		return NULL;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-			 MHD_USE_ITC;
-	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, access_handler, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->connection_limit,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->connection_timeout_s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
-		MHD_OPTION_END);
-	if (s->daemon == NULL) {
-		log_error("cannot listen on %s:%d", opt->host, opt->port);
-		free(s);
-		return NULL;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	s->conns.next = s->conns.prev = &s->conns;
+	for (size_t i = 0; i < opt->listen_count && i < HTTP_LISTEN_MAX; i++) {
+		struct MHD_Daemon *d = daemon_start(s, &opt->listen[i]);
+		if (d == NULL) {
+			http_server_stop(s);
+			return NULL;
+		}
+		s->daemons[s->daemon_count++] = d;
+	}
+	if (opt->request_timeout_s > 0) {
+		if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+			log_error("cannot start the slow-request reaper");
+			http_server_stop(s);
+			return NULL;
+		}
+		s->has_reaper = true;
 	}
 	return s;
 }
@@ -398,7 +633,18 @@ void http_server_stop(struct http_server *s)
 		return;
 	/* Stop accepting first; MHD_stop_daemon then waits for the pool's threads,
 	 * which finish the requests they are serving. */
-	MHD_quiesce_daemon(s->daemon);
-	MHD_stop_daemon(s->daemon);
+	for (size_t i = 0; i < s->daemon_count; i++)
+		MHD_quiesce_daemon(s->daemons[i]);
+	for (size_t i = 0; i < s->daemon_count; i++)
+		MHD_stop_daemon(s->daemons[i]);
+	if (s->has_reaper) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->reaper, NULL);
+	}
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -480,11 +480,13 @@ enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const cha
 	if (st)
 		return st;
 	struct db_stmt *s;
+	/* Counted in the unit: one unit's lookups never block another's citizens. */
 	if ((st = db_prepare(c, "SELECT count(*) FROM dossier_lookup"
-				" WHERE client_ip = ?1 AND at > ?2", &s)) != STATUS_OK)
+				" WHERE unit_id = ?3 AND client_ip = ?1 AND at > ?2", &s)) != STATUS_OK)
 		goto fail;
 	db_bind_text(s, 1, ip);
 	db_bind_int64(s, 2, now - DOSSIER_LOOKUP_WINDOW);
+	db_bind_int64(s, 3, unit_id);
 	int64_t n;
 	if ((st = db_query_int64(s, &n)) != STATUS_OK)
 		goto fail;

@@ -28,6 +28,7 @@
 
 #include "base/buf.h"
 #include "base/status.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "http/server.h"
 
@@ -368,9 +369,10 @@ static int start_server(void **state)
 	(void)state;
 	for (int attempt = 0; attempt < 5 && server == NULL; attempt++) {
 		server_port = free_port();
+		struct http_listen listen = { .host = "127.0.0.1", .port = server_port };
 		struct http_server_options opt = {
-			.host = "127.0.0.1",
-			.port = server_port,
+			.listen = &listen,
+			.listen_count = 1,
 			.threads = 2,
 			.connection_timeout_s = 10,
 			.connection_limit = 64,
@@ -680,6 +682,98 @@ static void keep_alive_serves_two_requests(void **state)
 	assert_string_equal(seen_query("x"), "1");
 }
 
+/* ---- trusted proxies (no server needed) ---- */
+
+static void proxies_parse_addresses_and_cidrs(void **state)
+{
+	(void)state;
+	struct http_proxies p;
+	const char *why;
+	assert_true(http_proxies_parse("", &p, &why));
+	assert_int_equal(p.count, 0);
+	assert_true(http_proxies_parse(" 127.0.0.1, 10.0.0.0/8 ::1,fd00::/8\t192.168.1.0/24 ", &p,
+				       &why));
+	assert_int_equal(p.count, 5);
+	assert_true(http_proxies_match(&p, "127.0.0.1"));
+	assert_false(http_proxies_match(&p, "127.0.0.2"));
+	assert_true(http_proxies_match(&p, "10.255.1.2"));
+	assert_false(http_proxies_match(&p, "11.0.0.1"));
+	assert_true(http_proxies_match(&p, "192.168.1.77"));
+	assert_false(http_proxies_match(&p, "192.168.2.1"));
+	assert_true(http_proxies_match(&p, "::1"));
+	assert_true(http_proxies_match(&p, "fd12:3456::9"));
+	assert_false(http_proxies_match(&p, "fe80::1"));
+	assert_true(http_proxies_match(&p, "::ffff:10.1.2.3")); /* a dual-stack peer */
+	assert_false(http_proxies_match(&p, "not-an-address"));
+	assert_true(http_proxies_parse("2001:db8::/33 172.16.0.0/12 0.0.0.0/0", &p, &why));
+	assert_true(http_proxies_match(&p, "2001:db8:7fff::1"));
+	assert_false(http_proxies_match(&p, "2001:db8:8000::1"));
+	assert_true(http_proxies_match(&p, "172.31.255.255"));
+	assert_true(http_proxies_match(&p, "8.8.8.8"));
+
+	const char *bad[] = { "localhost", "127.0.0.1/33", "::1/129", "10.0.0.0/", "10.0.0.0/x",
+			      "10.0.0.0/8/8", "1.2.3", "127.0.0.1;10.0.0.1", "fd00::/-1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		why = NULL;
+		assert_false(http_proxies_parse(bad[i], &p, &why));
+		assert_non_null(why);
+	}
+	char many[40 * 12] = "";
+	for (int i = 0; i < 33; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "10.0.0.%d ", i);
+	assert_false(http_proxies_parse(many, &p, &why));
+}
+
+static const char *client_of(const char *proxies, const char *peer, const char *xff,
+			     const char *real_ip)
+{
+	static char out[HTTP_ADDRESS_TEXT];
+	struct http_proxies p;
+	const char *why;
+	assert_true(http_proxies_parse(proxies, &p, &why));
+	http_proxies_client(&p, peer, xff, real_ip, out);
+	return out;
+}
+
+static void proxies_pick_the_client(void **state)
+{
+	(void)state;
+	/* No trusted proxy, or an untrusted peer: the socket, whatever the headers say. */
+	assert_string_equal(client_of("", "203.0.113.5", "1.2.3.4", "5.6.7.8"), "203.0.113.5");
+	assert_string_equal(client_of("127.0.0.1", "203.0.113.5", "1.2.3.4", NULL), "203.0.113.5");
+	/* Behind one proxy: the right-most entry; the left-most ones are the client's words. */
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", "198.51.100.7", NULL),
+			    "198.51.100.7");
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", "1.1.1.1, 198.51.100.7", NULL),
+			    "198.51.100.7");
+	/* A chain of trusted proxies is skipped from the right. */
+	assert_string_equal(client_of("127.0.0.1 10.0.0.0/8", "127.0.0.1",
+				      "6.6.6.6,198.51.100.7 , 10.0.0.3,10.1.1.1", NULL),
+			    "198.51.100.7");
+	/* All trusted: the left-most. */
+	assert_string_equal(client_of("127.0.0.1 10.0.0.0/8", "127.0.0.1", "10.0.0.3, 10.0.0.4",
+				      NULL),
+			    "10.0.0.3");
+	/* Not an address: the proxy that added it is the client. */
+	assert_string_equal(client_of("127.0.0.1 10.0.0.0/8", "127.0.0.1", "1.2.3.4, junk, 10.0.0.4",
+				      NULL),
+			    "10.0.0.4");
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", "unknown", NULL), "127.0.0.1");
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", "", "198.51.100.9"),
+			    "198.51.100.9");
+	/* X-Real-IP only without X-Forwarded-For, and only when it is an address. */
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", NULL, "198.51.100.9"),
+			    "198.51.100.9");
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", "198.51.100.7", "198.51.100.9"),
+			    "198.51.100.7");
+	assert_string_equal(client_of("127.0.0.1", "127.0.0.1", NULL, "x\n"), "127.0.0.1");
+	/* IPv6, and the canonical text (one client, one spelling). */
+	assert_string_equal(client_of("::1", "::1", "2001:DB8:0:0::7", NULL), "2001:db8::7");
+	assert_string_equal(client_of("127.0.0.1", "::ffff:127.0.0.1", "198.51.100.7", NULL),
+			    "198.51.100.7");
+	assert_string_equal(client_of("", "::ffff:203.0.113.5", NULL, NULL), "203.0.113.5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +792,8 @@ int main(void)
 		cmocka_unit_test_setup(form_with_invalid_utf8_is_400, before_each),
 		cmocka_unit_test_setup(session_cookie_is_read, before_each),
 		cmocka_unit_test_setup(keep_alive_serves_two_requests, before_each),
+		cmocka_unit_test(proxies_parse_addresses_and_cidrs),
+		cmocka_unit_test(proxies_pick_the_client),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);
 }

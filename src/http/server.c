@@ -22,6 +22,10 @@
 /* Bytes libmicrohttpd may use per connection for the request line and headers:
  * a request whose headers do not fit is answered 431/413 by libmicrohttpd. */
 enum { HTTP_CONNECTION_MEMORY = 64 * 1024, HTTP_POST_BUFFER = 16 * 1024 };
+/* The answer to a file whose name is not clean text: the whole request is refused. */
+#define HTTP_BAD_FILENAME_TEXT \
+	"Tên tệp đính kèm không hợp lệ (có ký tự điều khiển hoặc không phải UTF-8). " \
+	"Vui lòng đổi tên tệp rồi gửi lại; hồ sơ chưa được nộp."
 /* How often the reaper looks for requests past their time (request_timeout_s). */
 enum { HTTP_REAPER_PERIOD_MS = 250 };
 
@@ -153,12 +157,35 @@ static bool append_field(struct request_state *st, const char *key, const char *
 	return true;
 }
 
+/* Whether a part's file name is one line of clean text: valid UTF-8, no control byte
+ * (tab, CR and LF included). Empty is fine: a browser's file input left empty. */
+static bool filename_is_clean(const char *name)
+{
+	size_t n = strlen(name);
+	return utf8_valid(name, n) && !utf8_has_controls(name, n) &&
+	       strpbrk(name, "\t\r\n") == NULL;
+}
+
+/* Whether a multipart part without a file name is a file all the same: libmicrohttpd
+ * gives no name when it can't read one (a NUL or a stray byte in filename="..."), and the
+ * file would then pass for a text field and silently vanish. A text field has no
+ * Content-Type, or text/plain. */
+static bool is_nameless_file(const char *filename, const char *content_type)
+{
+	return filename == NULL && content_type != NULL &&
+	       strncasecmp(content_type, "text/plain", 10) != 0;
+}
+
 static bool append_file(struct request_state *st, const char *key, const char *filename,
 			const char *data, size_t size, uint64_t off)
 {
 	struct request *r = &st->req;
 	struct http_file *f = continues(st, key, off) ? st->current_file : NULL;
 	if (f == NULL) {
+		if (!filename_is_clean(filename)) {
+			set_input_error(r, STATUS_INVALID, HTTP_BAD_FILENAME_TEXT);
+			return false;
+		}
 		if (r->file_count == HTTP_MAX_FILES) {
 			set_input_error(r, STATUS_TOO_LARGE, "Quá nhiều tệp đính kèm.");
 			return false;
@@ -182,13 +209,16 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 				     size_t size)
 {
 	(void)kind;
-	(void)content_type;
 	(void)transfer_encoding;
 	struct request_state *st = cls;
 	if (st->req.input_error != STATUS_OK)
 		return MHD_NO;
 	if (key == NULL)
 		return MHD_YES;
+	if (is_nameless_file(filename, content_type)) {
+		set_input_error(&st->req, STATUS_INVALID, HTTP_BAD_FILENAME_TEXT);
+		return MHD_NO;
+	}
 	bool ok = filename != NULL ? append_file(st, key, filename, data, size, off)
 				   : append_field(st, key, data, size, off);
 	if (!ok)

@@ -127,3 +127,12 @@ def test_an_invalid_trusted_proxies_refuses_to_start(scratch, value):
     r = phuong("serve", "--config", ini, "--data", scratch / "data", "--listen",
                "127.0.0.1:1", timeout=30)
     assert r.returncode != 0 and "trusted_proxies" in r.stderr, r.stderr
+
+
+def test_lookups_count_per_forwarded_address_and_unit(proxied):
+    lookup = "/tra-cuu-ho-so?ma=X-260101-0001&sdt=0000"
+    citizen = forwarded(proxied, "198.51.100.120")
+    statuses = [citizen.get(lookup).status_code for _ in range(31)]  # lookup_limit 30
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429, statuses
+    assert forwarded(proxied, "198.51.100.121").get(lookup).status_code == 404
+    assert forwarded(proxied, "198.51.100.120", host=HOST_B).get(lookup).status_code == 404

@@ -318,7 +318,7 @@ static int cmd_serve(int argc, char **argv)
 	struct http_server *server = http_server_start(&opt);
 	if (server == NULL) {
 		app_close(&app);
-		die("cannot serve: see above");
+		die("cannot serve on the listen addresses (the reason is above)");
 	}
 	for (int i = 0; i < cli.cfg.listen_count; i++) {
 		const struct http_listen *l = &cli.cfg.listen[i];

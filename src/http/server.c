@@ -60,7 +60,7 @@ struct request_state {
 	const char *last_key;             /* key of the previous iterator call */
 	bool last_was_empty;              /* that call brought no bytes */
 	struct http_file *current_file;
-	bool answered;                    /* a response is queued (answer_early) */
+	bool answered;                    /* the answer is queued (answer_early) */
 };
 
 static int64_t now_us(void)
@@ -310,10 +310,12 @@ static void drop_input(struct request_state *st)
 	if (fresh == NULL)
 		return;
 	const char *method = arena_strdup(fresh, r->method), *path = arena_strdup(fresh, r->path);
+	const char *client_ip = r->client_ip != NULL ? arena_strdup(fresh, r->client_ip) : NULL;
 	arena_free(r->arena);
 	r->arena = fresh;
 	r->method = method;
 	r->path = path;
+	r->client_ip = client_ip;
 	r->form_count = r->query_count = r->file_count = 0;
 	st->current_field = NULL;
 	st->current_file = NULL;

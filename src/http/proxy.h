@@ -25,11 +25,9 @@ struct http_proxies {
 bool http_proxies_parse(const char *text, struct http_proxies *out, const char **why);
 /* Whether address (text, IPv4 or IPv6) is in one of the networks of p. */
 bool http_proxies_match(const struct http_proxies *p, const char *address);
-/* The client's address, written to out (HTTP_ADDRESS_TEXT bytes): peer (the socket's
- * address) when it is not a trusted proxy; otherwise X-Forwarded-For's right-most entry
- * that is not itself trusted (xff: the header's values joined by commas; NULL: none),
- * or real_ip (X-Real-IP) when there is no X-Forwarded-For. An entry that is not an
- * address stops the walk at the proxy that added it: that proxy is then the client. */
+/* Writes the client's address to out (HTTP_ADDRESS_TEXT bytes): peer unless it is trusted;
+ * then xff's (X-Forwarded-For values joined by commas) right-most untrusted entry, or real_ip
+ * without xff. An entry that is not an address makes the proxy that added it the client. */
 void http_proxies_client(const struct http_proxies *p, const char *peer, const char *xff,
 			 const char *real_ip, char *out);
 

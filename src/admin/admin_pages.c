@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "base/num.h"
 #include "http/request.h"
+#include "http/url.h"
 #include "store/store.h"
 #include "text/text.h"
 #include "worktime/clock.h"
@@ -17,10 +18,7 @@ enum { AUDIT_PAGE_SIZE = 50 };
 /* Only a path of this site may follow a sign-in: never another host. */
 static const char *safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strchr(next, '\r') != NULL || strchr(next, '\n') != NULL)
-		return "/quan-tri";
-	return next;
+	return http_path_is_local(next) ? next : "/quan-tri";
 }
 
 static void show_login(struct request *r, const char *username, const char *error)

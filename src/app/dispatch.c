@@ -11,6 +11,7 @@
 #include "html/i18n.h"
 #include "html/template.h"
 #include "http/request.h"
+#include "http/url.h"
 #include "news/news_pages.h"
 #include "store/store.h"
 #include "worktime/clock.h"
@@ -453,8 +454,7 @@ enum status app_language(struct request *r)
 	if (strcmp(code, "vi") != 0 && strcmp(code, "en") != 0)
 		return STATUS_NOT_FOUND;
 	const char *next = request_query(r, "next");
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    utf8_has_controls(next, strlen(next)))
+	if (!http_path_is_local(next))
 		next = "/";
 	request_add_header(r, "Set-Cookie", arena_printf(r->arena,
 		LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax", code));

@@ -81,14 +81,17 @@ enum status admin_logout(struct request *r)
 
 enum status admin_dashboard(struct request *r)
 {
-	json_t *model = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "page_title", "Quản trị",
+	json_t *model = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "page_title", "Quản trị",
 				  "display_name", r->user->display_name,
 				  "role_label", auth_role_label(r->user->role),
 				  "can_news", auth_allows(r->user, PERM_NEWS_EDIT),
 				  "can_categories", auth_allows(r->user, PERM_CATEGORIES),
 				  "can_users", auth_allows(r->user, PERM_USERS),
 				  "can_audit", auth_allows(r->user, PERM_AUDIT),
-				  "can_procedures", auth_allows(r->user, PERM_PROCEDURES));
+				  "can_procedures", auth_allows(r->user, PERM_PROCEDURES),
+				  /* links in feeds and receipts follow whatever Host was asked */
+				  "base_url_notice", r->base_url_from_host &&
+					  auth_allows(r->user, PERM_USERS));
 	request_view(r, "admin/dashboard", model);
 	return STATUS_OK;
 }

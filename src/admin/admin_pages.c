@@ -81,7 +81,8 @@ enum status admin_logout(struct request *r)
 
 enum status admin_dashboard(struct request *r)
 {
-	json_t *model = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "page_title", "Quản trị",
+	json_t *model = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}",
+				  "page_title", "Quản trị",
 				  "display_name", r->user->display_name,
 				  "role_label", auth_role_label(r->user->role),
 				  "can_news", auth_allows(r->user, PERM_NEWS_EDIT),

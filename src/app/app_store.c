@@ -16,7 +16,7 @@ enum status app_host_lookup(struct db_conn *c, struct arena *a, const char *name
 	enum status st = db_prepare(c, "SELECT h.unit_id, u.name,"
 		" (SELECT f.host FROM unit_host f WHERE f.unit_id = coalesce(h.unit_id, 1)"
 		"  ORDER BY f.position, f.host LIMIT 1),"
-		" CASE WHEN EXISTS (SELECT 1 FROM unit WHERE id <> 1) THEN 1 ELSE 0 END"
+		" CASE WHEN EXISTS (SELECT 1 FROM unit WHERE id > 1) THEN 1 ELSE 0 END"
 		" FROM (SELECT 1 AS one) o LEFT JOIN unit_host h ON h.host = ?1"
 		" LEFT JOIN unit u ON u.id = h.unit_id", &s);
 	if (st)

@@ -7,7 +7,6 @@
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
-#include "base/utf8.h"
 #include "html/i18n.h"
 #include "html/template.h"
 #include "http/request.h"
@@ -19,7 +18,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Cookie a visitor's forms are checked against (double submit), before any session. */
 #define VISITOR_CSRF_COOKIE "phuong_csrf"
@@ -381,11 +379,12 @@ void app_dispatch(struct request *r, void *opaque)
 
 	struct db_conn *conn = NULL;
 	struct cache_ticket ticket = { NULL, 0 };
+	const char *host = request_header(r, "Host");
 	if (r->input_error != STATUS_OK) {
 		log_info("refused %s %s: %s (%s)", r->method, r->path, status_name(r->input_error),
 			 r->input_error_text);
 		set_error(r, http_status_of(r->input_error), r->input_error_text);
-	} else if (request_header(r, "Host") != NULL && !http_host_valid(request_header(r, "Host"))) {
+	} else if (host != NULL && !http_host_valid(host)) {
 		log_info("refused %s %s: a Host that is no host name", r->method, r->path);
 		set_error(r, 400, "Tên miền trong yêu cầu không hợp lệ.");
 	} else {

@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "base/num.h"
 #include "http/request.h"
+#include "http/url.h"
 #include "store/store.h"
 #include "text/text.h"
 #include "worktime/clock.h"
@@ -17,10 +18,7 @@ enum { AUDIT_PAGE_SIZE = 50 };
 /* Only a path of this site may follow a sign-in: never another host. */
 static const char *safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strchr(next, '\r') != NULL || strchr(next, '\n') != NULL)
-		return "/quan-tri";
-	return next;
+	return http_path_is_local(next) ? next : "/quan-tri";
 }
 
 static void show_login(struct request *r, const char *username, const char *error)
@@ -83,14 +81,18 @@ enum status admin_logout(struct request *r)
 
 enum status admin_dashboard(struct request *r)
 {
-	json_t *model = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "page_title", "Quản trị",
+	json_t *model = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}",
+				  "page_title", "Quản trị",
 				  "display_name", r->user->display_name,
 				  "role_label", auth_role_label(r->user->role),
 				  "can_news", auth_allows(r->user, PERM_NEWS_EDIT),
 				  "can_categories", auth_allows(r->user, PERM_CATEGORIES),
 				  "can_users", auth_allows(r->user, PERM_USERS),
 				  "can_audit", auth_allows(r->user, PERM_AUDIT),
-				  "can_procedures", auth_allows(r->user, PERM_PROCEDURES));
+				  "can_procedures", auth_allows(r->user, PERM_PROCEDURES),
+				  /* links in feeds and receipts follow whatever Host was asked */
+				  "base_url_notice", r->base_url_from_host &&
+					  auth_allows(r->user, PERM_USERS));
 	request_view(r, "admin/dashboard", model);
 	return STATUS_OK;
 }

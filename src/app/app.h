@@ -91,15 +91,35 @@ enum status app_language(struct request *r);
 /* robots.txt */
 enum status app_robots(struct request *r);
 
+/* ---- app_host.c ---- */
+
+/* Sets r's unit and base_url from its Host (checked with http_host_valid): a unit's own
+ * name selects it, and its absolute URLs begin with its first name; unit 1 is also
+ * reached on base_url's name, a loopback name or no Host, and on any name while it is the
+ * only unit; its URLs begin with base_url, else its first name, else the Host asked
+ * (base_url_from_host). STATUS_NOT_FOUND for a name nobody configured in a province
+ * (more than one unit), STATUS_INVALID for a Host that is no host name. */
+enum status app_host_resolve(struct request *r, const struct config *cfg);
+/* Whether an Origin header ("https://a.vn") is r's own: its unit's base_url, or the Host
+ * r was asked with (resolved by app_host_resolve). */
+bool app_origin_ours(const struct request *r, const char *origin);
+
 /* ---- app_store.c ---- */
 
 /* GET /quan-tri/tinh: every unit side by side (province viewer). */
 enum status app_province_overview(struct request *r);
 
-/* The unit serving a host name (any case, a port ignored) and its name (in the arena);
- * unit 1, the unit of the configuration (name NULL), when no unit has that host. */
-enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *host,
-			      int64_t *unit_id, const char **unit_name);
+/* What the database says of a host name (lower case, no port; "" for none). */
+struct app_host {
+	int64_t unit_id;        /* the unit that claims the name; 0 when none does */
+	const char *unit_name;  /* its name, in the arena */
+	const char *first_host; /* the first name of that unit (of unit 1 when none claims the
+				   name), in the arena; NULL when it has no name */
+	bool province;          /* the database holds a unit besides unit 1 */
+};
+/* Fills out for host name name, in one query. */
+enum status app_host_lookup(struct db_conn *c, struct arena *a, const char *name,
+			    struct app_host *out);
 /* The content generation of a unit (0 before its first write); see page_cache.h. */
 enum status app_page_generation(struct db_conn *c, int64_t unit_id, int64_t *out);
 /* Moves the unit's content generation on, after a staff write. */

@@ -4,37 +4,39 @@
 #include "base/arena.h"
 #include "store/store.h"
 
-#include <ctype.h>
 #include <stdio.h>
 
-enum status app_unit_for_host(struct db_conn *c, struct arena *a, const char *host,
-			      int64_t *unit_id, const char **unit_name)
+enum status app_host_lookup(struct db_conn *c, struct arena *a, const char *name,
+			   struct app_host *out)
 {
-	*unit_id = 1;
-	*unit_name = NULL;
-	/* Host names are stored lower case and without a port. */
-	char name[256];
-	size_t n = 0;
-	for (; host != NULL && host[n] != '\0' && host[n] != ':' && n < sizeof name - 1; n++)
-		name[n] = (char)tolower((unsigned char)host[n]);
-	name[n] = '\0';
-	if (n == 0)
-		return STATUS_OK;
+	*out = (struct app_host){ 0 };
 	struct db_stmt *s;
-	enum status st = db_prepare(c, "SELECT h.unit_id, u.name FROM unit_host h"
-				       " JOIN unit u ON u.id = h.unit_id WHERE h.host = ?1", &s);
+	/* One row whatever the name: the unit claiming it (NULL if none), the first name of that
+	 * unit or of unit 1, and whether there is a unit besides unit 1. */
+	enum status st = db_prepare(c, "SELECT h.unit_id, u.name,"
+		" (SELECT f.host FROM unit_host f WHERE f.unit_id = coalesce(h.unit_id, 1)"
+		"  ORDER BY f.position, f.host LIMIT 1),"
+		" CASE WHEN EXISTS (SELECT 1 FROM unit WHERE id > 1) THEN 1 ELSE 0 END"
+		" FROM (SELECT 1 AS one) o LEFT JOIN unit_host h ON h.host = ?1"
+		" LEFT JOIN unit u ON u.id = h.unit_id", &s);
 	if (st)
 		return st;
 	db_bind_text(s, 1, name);
 	bool has_row;
 	st = db_step(s, &has_row);
-	if (st == STATUS_OK && has_row && db_column_int64(s, 0) != 1) {
-		*unit_id = db_column_int64(s, 0);
-		*unit_name = arena_strdup(a, db_column_text(s, 1));
-		if (*unit_name == NULL)
-			return STATUS_TOO_LARGE;
+	if (st != STATUS_OK || !has_row)
+		return st;
+	if (!db_column_is_null(s, 0)) {
+		out->unit_id = db_column_int64(s, 0);
+		out->unit_name = arena_strdup(a, db_column_text(s, 1));
 	}
-	return st;
+	if (!db_column_is_null(s, 2))
+		out->first_host = arena_strdup(a, db_column_text(s, 2));
+	out->province = db_column_int64(s, 3) != 0;
+	if ((out->unit_id != 0 && out->unit_name == NULL) ||
+	    (!db_column_is_null(s, 2) && out->first_host == NULL))
+		return STATUS_TOO_LARGE;
+	return STATUS_OK;
 }
 
 enum status app_ensure_unit(struct db_conn *c, const char *code, const char *name, int64_t now)

@@ -7,10 +7,10 @@
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
-#include "base/utf8.h"
 #include "html/i18n.h"
 #include "html/template.h"
 #include "http/request.h"
+#include "http/url.h"
 #include "news/news_pages.h"
 #include "store/store.h"
 #include "worktime/clock.h"
@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Cookie a visitor's forms are checked against (double submit), before any session. */
 #define VISITOR_CSRF_COOKIE "phuong_csrf"
@@ -83,31 +82,14 @@ static void set_error(struct request *r, int code, const char *detail)
 		request_add_header(r, "Retry-After", "30");
 }
 
-static const char *host_of(const struct request *r)
-{
-	const char *host = request_header(r, "Host");
-	return host != NULL ? host : "localhost";
-}
-
-static const char *base_url(struct request *r, const struct app *app)
-{
-	if (app->cfg.base_url[0] != '\0')
-		return app->cfg.base_url;
-	return arena_printf(r->arena, "%s://%s", app->cfg.https ? "https" : "http", host_of(r));
-}
-
 /* Whether a state-changing request comes from our own pages: Origin (when sent)
- * names this host, and the form's token matches the session's or the visitor's. */
-static bool csrf_ok(struct request *r, const struct app *app, const char *expected)
+ * is this unit's (app_origin_ours), and the form's token matches the session's or the
+ * visitor's. */
+static bool csrf_ok(struct request *r, const char *expected)
 {
 	const char *origin = request_header(r, "Origin");
-	if (origin != NULL && strcmp(origin, "null") != 0) {
-		const char *scheme_end = strstr(origin, "://");
-		if (scheme_end == NULL || strcasecmp(scheme_end + 3, host_of(r)) != 0) {
-			if (app->cfg.base_url[0] == '\0' || strcasecmp(origin, app->cfg.base_url) != 0)
-				return false;
-		}
-	}
+	if (origin != NULL && strcmp(origin, "null") != 0 && !app_origin_ours(r, origin))
+		return false;
 	return expected != NULL && auth_equal(request_form(r, "csrf"), expected);
 }
 
@@ -151,7 +133,7 @@ static json_t *layout_model(struct request *r, struct app *app)
 		"site_name", r->unit_name != NULL ? arena_printf(r->arena, "Ủy ban nhân dân %s",
 			r->unit_name) : app->cfg.site_name,
 		"unit_name", r->unit_name != NULL ? r->unit_name : app->cfg.unit_name,
-		"base_url", base_url(r, app), "nav", nav, "csrf", r->csrf_token,
+		"base_url", r->base_url != NULL ? r->base_url : "", "nav", nav, "csrf", r->csrf_token,
 		"is_english", strcmp(r->lang, "en") == 0, "lang", r->lang, "year", now.year,
 		"path", r->path, "lang_next", http_url_encode(r->arena, r->path));
 	if (r->user != NULL)
@@ -217,8 +199,10 @@ static bool serve_cached(struct request *r, struct app *app, struct cache_ticket
 	int64_t generation;
 	if (app_page_generation(r->db, r->unit_id, &generation) != STATUS_OK)
 		return false;
-	const char *key = arena_printf(r->arena, "%lld %s %d %s", (long long)r->unit_id, r->lang,
-				       r->want_json, r->path);
+	/* The base URL is the unit's configured one, or the Host asked when it has none: a
+	 * page made for one Host is then never served to another. */
+	const char *key = arena_printf(r->arena, "%lld %s %s %d %s", (long long)r->unit_id,
+				       r->base_url, r->lang, r->want_json, r->path);
 	if (key == NULL)
 		return false;
 	if (page_cache_get(app->pages, key, generation, r->now, &r->body, r->arena,
@@ -316,9 +300,10 @@ static enum status unit_calendar(struct request *r)
 static void run_route(struct request *r, struct app *app, const struct route *route,
 		      struct cache_ticket *ticket)
 {
-	enum status st = app_unit_for_host(r->db, r->arena, host_of(r), &r->unit_id, &r->unit_name);
+	enum status st = app_host_resolve(r, &app->cfg);
 	if (st) {
-		set_error(r, http_status_of(st), NULL);
+		set_error(r, http_status_of(st), st == STATUS_NOT_FOUND
+			  ? "Tên miền này không thuộc đơn vị nào trên hệ thống." : NULL);
 		return;
 	}
 	struct auth_session *session = arena_zalloc(r->arena, sizeof *session);
@@ -355,7 +340,7 @@ static void run_route(struct request *r, struct app *app, const struct route *ro
 			set_error(r, 403, "Vui lòng đặt mật khẩu mới trước.");
 		return;
 	}
-	if (route->changes_state && !csrf_ok(r, app, r->csrf_token)) {
+	if (route->changes_state && !csrf_ok(r, r->csrf_token)) {
 		set_error(r, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
 				  "Vui lòng tải lại trang và thử lại.");
 		return;
@@ -394,10 +379,14 @@ void app_dispatch(struct request *r, void *opaque)
 
 	struct db_conn *conn = NULL;
 	struct cache_ticket ticket = { NULL, 0 };
+	const char *host = request_header(r, "Host");
 	if (r->input_error != STATUS_OK) {
 		log_info("refused %s %s: %s (%s)", r->method, r->path, status_name(r->input_error),
 			 r->input_error_text);
 		set_error(r, http_status_of(r->input_error), r->input_error_text);
+	} else if (host != NULL && !http_host_valid(host)) {
+		log_info("refused %s %s: a Host that is no host name", r->method, r->path);
+		set_error(r, 400, "Tên miền trong yêu cầu không hợp lệ.");
 	} else {
 		char *path = strip_json(r);
 		enum route_method method = strcmp(r->method, "POST") == 0 ? ROUTE_POST : ROUTE_GET;
@@ -453,8 +442,7 @@ enum status app_language(struct request *r)
 	if (strcmp(code, "vi") != 0 && strcmp(code, "en") != 0)
 		return STATUS_NOT_FOUND;
 	const char *next = request_query(r, "next");
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    utf8_has_controls(next, strlen(next)))
+	if (!http_path_is_local(next))
 		next = "/";
 	request_add_header(r, "Set-Cookie", arena_printf(r->arena,
 		LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax", code));

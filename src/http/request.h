@@ -77,6 +77,9 @@ struct request {
 	struct db_conn *db;
 	int64_t unit_id;
 	const char *unit_name;  /* "Phường 9"; NULL for the unit of the configuration */
+	const char *base_url;   /* "https://phuong9.example.vn": the unit's absolute URLs begin
+				   so; from its configured names, from Host only when it has none */
+	bool base_url_from_host; /* ... and then true: a page is kept for that Host only */
 	const struct auth_user *user; /* NULL for a visitor */
 	const char *csrf_token;       /* to put in the forms of the page */
 	const char *lang;             /* "vi" or "en" */

@@ -24,7 +24,8 @@ struct province_unit_input {
 	const char *code;       /* "26734": letters, digits, dot, dash, underscore */
 	const char *name;       /* "Phường 9", NFC */
 	const char *admin;      /* username of its first admin (create only) */
-	const char *hosts[PROVINCE_HOSTS_MAX]; /* lower case, no port */
+	const char *hosts[PROVINCE_HOSTS_MAX]; /* lower case, no port; the first makes the
+						  unit's absolute URLs */
 	size_t host_count;
 };
 
@@ -43,7 +44,8 @@ enum status province_unit_create(struct db_conn *c, const struct province_unit_i
  * STATUS_CONFLICT when a host name belongs to another unit. */
 enum status province_unit_update(struct db_conn *c, int64_t unit_id,
 				 const struct province_unit_input *in);
-/* Every unit, in id order: [{id, code, name, hosts: "a.vn b.vn", created_at}]. */
+/* Every unit, in id order: [{id, code, name, hosts: "a.vn b.vn", created_at}], each
+ * unit's host names in the order given (the first first). */
 enum status province_units(struct db_conn *c, json_t **out);
 
 #endif

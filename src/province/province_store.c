@@ -10,11 +10,13 @@ static enum status add_hosts(struct db_conn *c, int64_t unit_id, const struct pr
 {
 	for (size_t i = 0; i < in->host_count; i++) {
 		struct db_stmt *s;
-		enum status st = db_prepare(c, "INSERT INTO unit_host (host, unit_id) VALUES (?1, ?2)", &s);
+		enum status st = db_prepare(c, "INSERT INTO unit_host (host, unit_id, position)"
+					       " VALUES (?1, ?2, ?3)", &s);
 		if (st)
 			return st;
 		db_bind_text(s, 1, in->hosts[i]);
 		db_bind_int64(s, 2, unit_id);
+		db_bind_int64(s, 3, (int64_t)i);
 		st = db_exec(s);
 		if (st)
 			return st;
@@ -69,7 +71,7 @@ enum status province_units(struct db_conn *c, json_t **out)
 	/* Host names joined in the program: string_agg and group_concat differ. */
 	enum status st = db_prepare(c, "SELECT u.id, u.code, u.name, u.created_at, coalesce(h.host, '')"
 				       " FROM unit u LEFT JOIN unit_host h ON h.unit_id = u.id"
-				       " ORDER BY u.id, h.host", &s);
+				       " ORDER BY u.id, h.position, h.host", &s);
 	bool has_row = false;
 	json_t *unit = NULL;
 	while (st == STATUS_OK && (st = db_step(s, &has_row)) == STATUS_OK && has_row) {

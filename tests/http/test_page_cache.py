@@ -1,6 +1,6 @@
 """Rendered public pages kept in memory (src/app/page_cache.h): a visitor's second
 request is served from the cache, a staff write makes the next request render again, and
-staff, query strings and other units never get a page kept for someone else."""
+staff, query strings, other units and other Hosts never get a page kept for someone else."""
 from conftest import Client
 from util import create_article, text
 
@@ -38,9 +38,15 @@ def test_staff_and_queries_are_never_served_a_kept_page(module_server):
     assert "X-Cache" not in r.headers
 
 
-def test_an_unknown_host_shares_the_kept_pages_of_unit_1(module_server):
+def test_a_page_made_for_another_host_is_kept_for_that_host_only(module_server):
+    """No base_url (as here): feeds link to the Host asked, so a page made for one Host is
+    never served to another (tests/http/test_host.py has the whole story)."""
     s = module_server
     assert s.client().get("/rss.xml").status_code == 200
     r = Client(s, host="khong-co-don-vi.test").get("/rss.xml")
-    # An unknown host is unit 1 again: the same kept page is right for it.
-    assert r.headers.get("X-Cache") == "HIT"
+    assert r.headers.get("X-Cache") == "MISS"
+    assert "http://khong-co-don-vi.test/" in r.text and s.base not in r.text
+    r = Client(s, host="khong-co-don-vi.test").get("/rss.xml")
+    assert r.headers.get("X-Cache") == "HIT" and "http://khong-co-don-vi.test/" in r.text
+    r = s.client().get("/rss.xml")
+    assert r.headers.get("X-Cache") == "HIT" and "khong-co-don-vi.test" not in r.text

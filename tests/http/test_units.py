@@ -360,7 +360,9 @@ def test_province_admin_renames_a_unit_and_moves_its_host(units):
     r, doc = Client(s, host="binhan.test").page("/")
     assert "ra quân làm sạch kênh" in text(doc)
     r, doc = Client(s, host="www.%s" % HOST_B).page("/")
-    assert "ra quân làm sạch kênh" not in text(doc)  # that name now falls back to unit 1
+    # A province serves no unit under a name nobody configured (any more).
+    assert r.status_code == 404 and "ra quân làm sạch kênh" not in text(doc)
+    assert "không thuộc đơn vị nào" in text(doc)
     r = province.post("/quan-tri/tinh/don-vi/99999", {"csrf": token, "name": "X", "hosts": "x.test"})
     assert r.status_code == 404
 

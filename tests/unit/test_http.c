@@ -31,6 +31,7 @@
 #include "http/proxy.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "http/url.h"
 
 enum { REPLY_TIMEOUT_MS = 10000 };
 
@@ -772,6 +773,88 @@ static void proxies_pick_the_client(void **state)
 	assert_string_equal(client_of("127.0.0.1", "::ffff:127.0.0.1", "198.51.100.7", NULL),
 			    "198.51.100.7");
 	assert_string_equal(client_of("", "::ffff:203.0.113.5", NULL, NULL), "203.0.113.5");
+/* ---- http_path_is_local, http_host_* (no server needed) ---- */
+
+static void local_paths_are_accepted(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {
+		"/", "/quan-tri", "/quan-tri/ho-so/P9-2026-000001", "/bai-viet/1-tin.json",
+		"/tim-kiem?q=h%E1%BB%93+s%C6%A1", "/a/b/", "/chuyen-muc/tin-tuc#dau", "/a%20b",
+		"/%", "/100%25", "/.well-known/x",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!http_path_is_local(ok[i]))
+			fail_msg("refused %s", ok[i]);
+}
+
+static void foreign_targets_are_refused(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"", "quan-tri", "//evil.example", "///evil.example", "/\\evil.example",
+		"\\/evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+		"/\r/evil.example", "\t//evil.example", " /x", "/x y", "/a//b",
+		"/%2F/evil.example", "/%2f/evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
+		"/%5cevil.example", "/%09/evil.example", "/%0A/evil.example", "/%0d/evil.example",
+		"/%00", "/%7F", "/%252F/evil.example", "/%25252F%25252Fevil.example",
+		"/%2525252525252F/evil.example", "https://evil.example", "http:/evil.example",
+		"javascript:alert(1)", "/\x7F", "/\x01", "/\xEF\xBC\x8F\xEF\xBC\x8F" "evil.example",
+		"\xEF\xBC\x8F\xEF\xBC\x8F" "evil.example", "/\xE2\x88\x95" "evil.example",
+		"/\xC0\xAF/evil.example", "./x", "?next=/",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (http_path_is_local(bad[i]))
+			fail_msg("accepted %s", bad[i]);
+	assert_false(http_path_is_local(NULL));
+	static char long_path[HTTP_MAX_LOCAL_PATH + 2];
+	memset(long_path, 'a', sizeof long_path - 1);
+	long_path[0] = '/';
+	assert_false(http_path_is_local(long_path));
+	long_path[HTTP_MAX_LOCAL_PATH] = '\0';
+	assert_true(http_path_is_local(long_path));
+}
+
+static void host_headers_are_checked(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {
+		"phuong9.example.gov.vn", "PHUONG9.Example.VN:8443", "127.0.0.1:8080", "localhost",
+		"[::1]:8080", "[2001:db8::1]", "xã-bình-an.vn", "a_b.test", "x:1",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!http_host_valid(ok[i]))
+			fail_msg("refused host %s", ok[i]);
+	static const char *const bad[] = {
+		"", ":80", "a b", "evil.example/x", "evil.example\\x", "a@b", "a\tb", "a\r\nb",
+		"x\x7F", "\xFF\xFE", "x\xC3", "\xC0\xAF", "a:", "a:123456", "a:8o", "[::1", "[]",
+		"[::g]", "a\"b", "<a>", "a;b", "a?b", "a#b",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (http_host_valid(bad[i]))
+			fail_msg("accepted host %s", bad[i]);
+	assert_false(http_host_valid(NULL));
+	static char long_host[HTTP_MAX_HOST + 2];
+	memset(long_host, 'a', sizeof long_host - 1);
+	assert_false(http_host_valid(long_host));
+	long_host[HTTP_MAX_HOST] = '\0';
+	assert_true(http_host_valid(long_host));
+
+	char name[64];
+	assert_true(http_host_name("WWW.Xa-Binh-An.TEST:8080", name, sizeof name));
+	assert_string_equal(name, "www.xa-binh-an.test");
+	assert_true(http_host_name("[::1]:8080", name, sizeof name));
+	assert_string_equal(name, "[::1]");
+	assert_false(http_host_name("a-name-longer-than-the-sixty-four-bytes-given-to-it.phuong-9.example.vn",
+				    name, sizeof name));
+	static const char *const loopback[] = { "localhost", "127.0.0.1", "127.1.2.254", "[::1]" };
+	for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
+		assert_true(http_host_is_loopback(loopback[i]));
+	static const char *const other[] = { "localhost.evil.example", "127.0.0.1.evil.example",
+		"127.0.0", "127.0.0.256", "127.0.0.1.", "128.0.0.1", "[::2]", "10.0.0.1", "" };
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (http_host_is_loopback(other[i]))
+			fail_msg("loopback %s", other[i]);
 }
 
 int main(void)
@@ -794,6 +877,9 @@ int main(void)
 		cmocka_unit_test_setup(keep_alive_serves_two_requests, before_each),
 		cmocka_unit_test(proxies_parse_addresses_and_cidrs),
 		cmocka_unit_test(proxies_pick_the_client),
+		cmocka_unit_test(local_paths_are_accepted),
+		cmocka_unit_test(foreign_targets_are_refused),
+		cmocka_unit_test(host_headers_are_checked),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);
 }

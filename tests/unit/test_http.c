@@ -773,6 +773,8 @@ static void proxies_pick_the_client(void **state)
 	assert_string_equal(client_of("127.0.0.1", "::ffff:127.0.0.1", "198.51.100.7", NULL),
 			    "198.51.100.7");
 	assert_string_equal(client_of("", "::ffff:203.0.113.5", NULL, NULL), "203.0.113.5");
+}
+
 /* ---- http_path_is_local, http_host_* (no server needed) ---- */
 
 static void local_paths_are_accepted(void **state)

@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "html/html.h"
 #include "http/server.h"
 #include "mail/mail.h"
@@ -13,6 +14,7 @@
 #include "onestop/onestop.h"
 #include "onestop/receipt.h"
 #include "store/store.h"
+#include "text/text.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -188,6 +190,24 @@ static struct db *open_db(const struct config *cfg)
 	return db;
 }
 
+/* Prints s; a name stored before names were cleaned that holds control characters or
+ * bidirectional overrides is printed with every byte outside printable ASCII as \xNN, so
+ * that it cannot drive the terminal. */
+static void print_visible(const char *s)
+{
+	s = s != NULL ? s : "";
+	if (!utf8_has_controls(s, strlen(s)) && !text_has_hidden_controls(s)) {
+		fputs(s, stdout);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p >= 0x7F || *p == '\\')
+			printf("\\x%02X", *p);
+		else
+			putchar(*p);
+	}
+}
+
 static bool read_password(char *out, size_t n)
 {
 	if (fgets(out, (int)n, stdin) == NULL)
@@ -333,11 +353,13 @@ static int cmd_user(int argc, char **argv)
 			die("cannot list the accounts");
 		size_t i;
 		json_t *u;
-		json_array_foreach(users, i, u)
-			printf("%-20s %-8s %-6s %s\n", json_string_value(json_object_get(u, "username")),
+		json_array_foreach(users, i, u) {
+			printf("%-20s %-8s %-6s ", json_string_value(json_object_get(u, "username")),
 			       json_string_value(json_object_get(u, "role")),
-			       json_is_true(json_object_get(u, "is_active")) ? "active" : "locked",
-			       json_string_value(json_object_get(u, "display_name")));
+			       json_is_true(json_object_get(u, "is_active")) ? "active" : "locked");
+			print_visible(json_string_value(json_object_get(u, "display_name")));
+			putchar('\n');
+		}
 		json_decref(users);
 	} else if ((strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) && cli.nargs == 2) {
 		char password[AUTH_PASSWORD_MAX + 2];
@@ -351,23 +373,33 @@ static int cmd_user(int argc, char **argv)
 			fprintf(stderr, "phuong: %s\n", problem);
 			rc = 1;
 		} else if (strcmp(verb, "add") == 0) {
+			struct arena *a = arena_new(AUTH_DISPLAY_NAME_MAX * 16);
+			const char *name = a != NULL ? auth_display_name_clean(a, cli.name) : NULL;
 			if (!auth_role_valid(cli.role) || !auth_username_valid(cli.args[1])) {
 				fputs("phuong: user add needs a valid USERNAME (a-z 0-9 . _ -) and --role "
 				      "admin|editor\n", stderr);
 				rc = 2;
+			} else if (name == NULL) {
+				fprintf(stderr, "phuong: --name: họ tên gồm tối đa %d ký tự, không có ký tự "
+					"điều khiển hay ký tự đảo chiều văn bản\n", AUTH_DISPLAY_NAME_MAX);
+				rc = 2;
 			} else {
-				enum status st = auth_user_create(c, 1, cli.args[1], cli.name, password,
+				enum status st = auth_user_create(c, 1, cli.args[1], name, password,
 								  cli.role, time(NULL), NULL);
 				if (st == STATUS_CONFLICT)
 					fprintf(stderr, "phuong: user '%s' exists already\n", cli.args[1]);
 				rc = st ? 1 : 0;
 			}
+			arena_free(a);
 		} else {
 			enum status st = auth_user_set_password(c, 1, cli.args[1], password);
 			if (st == STATUS_NOT_FOUND)
 				fprintf(stderr, "phuong: no user '%s'\n", cli.args[1]);
 			rc = st ? 1 : 0;
 		}
+		/* A password printed on the terminal is one-time, as one typed by a unit's admin. */
+		if (rc == 0 && generated && auth_user_require_new_password(c, 1, cli.args[1]))
+			rc = 1;
 		if (rc == 0 && generated)
 			printf("Mật khẩu / password of %s: %s\n", cli.args[1], password);
 		sodium_memzero(password, sizeof password);

@@ -376,6 +376,9 @@ def clerk_of_unit_b(units):
         assert r.status_code == 303, squash(r.text)[:300]
         clerk_b = Client(s, host=HOST_B)
         assert login(clerk_b, "canbo-b", CLERK_PASSWORD).status_code == 303
+        # The password the admin typed is one-time.
+        r = clerk_b.set_own_password(CLERK_PASSWORD, CLERK_PASSWORD + " mới")
+        assert r.status_code == 303, squash(r.text)[:300]
         units["clerk_b"] = clerk_b
     return units["clerk_b"]
 

@@ -666,9 +666,10 @@ static enum status advance(struct request *r, const char *action)
 		return STATUS_FORBIDDEN;
 	if (!dossier_code_valid(r->path_params[0]))
 		return STATUS_NOT_FOUND;
-	const char *note = form_value(r, "note");
-	if (strlen(note) > DOSSIER_NOTE_MAX)
-		return STATUS_INVALID;
+	const char *note = text_clean(r->arena, form_value(r, "note"), DOSSIER_NOTE_MAX, false);
+	if (note == NULL && strcmp(step->action, "refuse") != 0)
+		return show_dossier(r, "Ghi chú tối đa 1000 ký tự, không có ký tự điều khiển hay ký "
+				       "tự đảo chiều văn bản.");
 	if (strcmp(step->action, "refuse") == 0) {
 		/* Mẫu 03 states the reason: required, on one line. */
 		struct dossier d;
@@ -676,7 +677,6 @@ static enum status advance(struct request *r, const char *action)
 		enum status st = load(r, &d, &v);
 		if (st)
 			return st;
-		note = text_clean(r->arena, note, DOSSIER_NOTE_MAX, false);
 		if (note == NULL || *note == '\0')
 			return show_dossier(r, "Vui lòng ghi rõ lý do từ chối tiếp nhận hồ sơ "
 					       "(tối đa 1000 ký tự).");

@@ -338,6 +338,8 @@ def test_province_viewer_sees_units_side_by_side(units):
     ({"code": "có dấu", "hosts": "moi.test"}, "Mã đơn vị"),
     ({"code": "27006", "hosts": "moi.test", "admin": "A"}, "Tên đăng nhập"),
     ({"code": "27007", "hosts": "moi.test", "name": ""}, "Tên đơn vị"),
+    ({"code": "27008", "hosts": "moi.test", "name": "Xã \x1b[31mMới"}, "Tên đơn vị"),
+    ({"code": "27009", "hosts": "moi.test", "name": "Xã \u202eiớM"}, "Tên đơn vị"),
 ])
 def test_unit_form_refuses_bad_input(units, fields, message):
     s, province = units["server"], units["province"]

@@ -58,7 +58,7 @@ static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
 	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
-	"                    [--lookup-limit N]\n"
+	"                    [--lookup-limit N] [--submit-limit N] [--submit-upload-mb N]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
 	"  --demo              load the demo content into a new, empty data folder\n"
@@ -69,6 +69,10 @@ static const char usage_serve[] =
 	"  --https             the site is served over TLS (by a proxy): Secure cookies\n"
 	"  --lookup-limit N    public dossier lookups one address may make in 10 minutes\n"
 	"                      (default 30; 0: no limit, e.g. behind a carrier's NAT)\n"
+	"  --submit-limit N    online submissions one address may send a unit in an hour\n"
+	"                      (default 10; 0: no limit)\n"
+	"  --submit-upload-mb N  megabytes of attachments a unit takes online in an hour\n"
+	"                      (default 100; 0: no limit)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -126,6 +130,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "unit-name", required_argument, NULL, 'u' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "lookup-limit", required_argument, NULL, 'L' },
+		{ "submit-limit", required_argument, NULL, 'S' },
+		{ "submit-upload-mb", required_argument, NULL, 'U' },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -144,7 +150,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 	static const char *const names[256] = {
 		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
-		['L'] = "lookup_limit",
+		['L'] = "lookup_limit", ['S'] = "submit_limit", ['U'] = "submit_upload_mb",
 	};
 	int c;
 	optind = 1;

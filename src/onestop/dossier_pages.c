@@ -21,6 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What an online submission over a limit, and a clerk marking spam, are told. */
+#define SUBMIT_TOO_MANY "Địa chỉ mạng của bạn đã gửi nhiều hồ sơ trực tuyến trong một giờ qua. " \
+	"Hồ sơ này chưa được gửi. Vui lòng thử lại sau một giờ, hoặc đến nộp trực tiếp tại Bộ " \
+	"phận một cửa."
+#define SUBMIT_TOO_MUCH "Hệ thống đang nhận quá nhiều tệp đính kèm trực tuyến. Hồ sơ này chưa " \
+	"được gửi. Vui lòng thử lại sau một giờ, hoặc đến nộp trực tiếp tại Bộ phận một cửa."
+#define SUBMIT_RETRY_AFTER "3600"
+#define SPAM_DONE "Đã đánh dấu hồ sơ là thư rác: hồ sơ đã rời hàng chờ, tệp đính kèm đã xóa."
+
 static struct audit_actor actor_of(const struct request *r)
 {
 	return (struct audit_actor){ .user_id = r->user->id, .name = r->user->username };
@@ -180,12 +189,13 @@ enum status dossier_admin_queue(struct request *r)
 			"dossiers", rows, "count", (json_int_t)n));
 	}
 	struct clock_local today = clock_to_local(r->now);
-	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b, s:s, s:s}",
+	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b, s:s, s:s, s:s?}",
 		"page_title", "Hồ sơ thủ tục hành chính", "queues", lists,
 		"can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE),
 		"book_from", arena_printf(r->arena, "%04d-%02d-01", today.year, today.month),
 		"book_to", arena_printf(r->arena, "%04d-%02d-%02d", today.year, today.month,
-					today.day)));
+					today.day),
+		"notice", request_query(r, "da-danh-dau-rac") != NULL ? SPAM_DONE : NULL));
 	return STATUS_OK;
 }
 
@@ -535,6 +545,8 @@ static enum status show_dossier(struct request *r, const char *error)
 		json_object_set_new(model, "stop_form", json_pack("{s:s, s:s}",
 			"reason", form_value(r, "reason"), "basis", form_value(r, "basis")));
 	json_object_set_new(model, "is_stopped", json_boolean(strcmp(d.status, "stopped") == 0));
+	json_object_set_new(model, "can_mark_spam", json_boolean(
+		auth_allows(r->user, PERM_DOSSIER_INTAKE) && dossier_spam_allowed(d.channel, d.status)));
 	json_t *files;
 	if ((st = dossier_files(r->db, r->unit_id, d.id, &files)) != STATUS_OK) {
 		json_decref(model);
@@ -709,6 +721,21 @@ enum status dossier_admin_sign(struct request *r) { return advance(r, "sign"); }
 enum status dossier_admin_return(struct request *r) { return advance(r, "return"); }
 enum status dossier_admin_withdraw(struct request *r) { return advance(r, "withdraw"); }
 enum status dossier_admin_refuse(struct request *r) { return advance(r, "refuse"); }
+
+enum status dossier_admin_spam(struct request *r)
+{
+	if (!dossier_code_valid(r->path_params[0]))
+		return STATUS_NOT_FOUND;
+	struct audit_actor actor = actor_of(r);
+	enum status st = dossier_mark_spam(r->db, r->unit_id, r->path_params[0], &actor, r->now);
+	if (st == STATUS_CONFLICT)
+		return show_dossier(r, "Chỉ đánh dấu thư rác được hồ sơ nộp trực tuyến chưa chuyển "
+				       "xử lý.");
+	if (st)
+		return st;
+	request_redirect(r, 303, "/quan-tri/ho-so?da-danh-dau-rac=1");
+	return STATUS_OK;
+}
 
 /* ---- apology and extension (Mẫu 04) ---- */
 
@@ -1268,6 +1295,21 @@ enum status dossier_page_online_submit(struct request *r)
 	}
 	if (error != NULL)
 		return show_online(r, &p, error);
+	int64_t bytes = 0;
+	for (size_t i = 0; i < nfiles; i++)
+		bytes += (int64_t)files[i].len;
+	enum dossier_quota quota;
+	st = dossier_submission_allowed(r->db, r->unit_id, request_client_ip(r), bytes, r->now,
+					&quota);
+	if (st)
+		return st;
+	if (quota != DOSSIER_QUOTA_OK) {
+		/* Nothing is stored: the citizen tries later or comes to the counter. */
+		show_online(r, &p, quota == DOSSIER_QUOTA_ADDRESS ? SUBMIT_TOO_MANY : SUBMIT_TOO_MUCH);
+		r->status = 429;
+		request_add_header(r, "Retry-After", SUBMIT_RETRY_AFTER);
+		return STATUS_OK;
+	}
 	const struct onestop_content *c = &p.current.content;
 	int64_t due, promise = 0;
 	if (dossier_due(r->calendar, &c->legal, r->now, &due) != STATUS_OK ||

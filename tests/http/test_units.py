@@ -65,6 +65,7 @@ PARAMS = {
     "/quan-tri/ho-so/{}/nhan-bo-sung": ["dossier"],
     "/quan-tri/ho-so/{}/phieu-bo-sung": ["dossier"],
     "/quan-tri/ho-so/{}/tu-choi": ["dossier"],
+    "/quan-tri/ho-so/{}/thu-rac": ["online_dossier"],
     "/quan-tri/ho-so/{}/phieu-tu-choi": ["dossier"],
     "/quan-tri/ho-so/{}/xin-loi-hen-lai": ["dossier"],
     "/quan-tri/ho-so/{}/van-ban-xin-loi": ["dossier"],

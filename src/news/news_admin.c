@@ -71,14 +71,20 @@ static const char *read_form(struct request *r, struct news_input *in)
 	const char *category = request_form(r, "category_id");
 	if (category == NULL || !num_parse_int64(category, 1, INT64_MAX, &in->category_id))
 		in->category_id = 0;
+	int64_t first, last = r->now + NEWS_SCHEDULE_MAX;
+	clock_from_local(NEWS_YEAR_MIN, 1, 1, 0, 0, &first);
+	char range[64];
+	clock_range_words(first, last, range, sizeof range);
 	const char *published = request_form(r, "published_at");
 	if (published != NULL && *published != '\0' &&
-	    !clock_parse_local_datetime(published, &in->published_at))
-		return "Ngày đăng không hợp lệ (dạng ngày/tháng/năm giờ:phút).";
+	    clock_parse_input(published, true, first, last, &in->published_at) != CLOCK_INPUT_OK)
+		return arena_printf(r->arena, "Ngày đăng không hợp lệ: cần dạng ngày/tháng/năm "
+				    "giờ:phút, %s.", range);
 	const char *unpublish = request_form(r, "unpublish_at");
 	if (unpublish != NULL && *unpublish != '\0' &&
-	    !clock_parse_local_datetime(unpublish, &in->unpublish_at))
-		return "Ngày gỡ bài không hợp lệ.";
+	    clock_parse_input(unpublish, true, first, last, &in->unpublish_at) != CLOCK_INPUT_OK)
+		return arena_printf(r->arena, "Ngày gỡ bài không hợp lệ: cần dạng ngày/tháng/năm "
+				    "giờ:phút, %s.", range);
 	return news_input_check(r->arena, in);
 }
 
@@ -280,8 +286,11 @@ static enum status set_status(struct request *r, bool publish)
 {
 	int64_t id = path_id(r, 0), published_at = 0;
 	const char *when = request_form(r, "published_at");
+	int64_t first;
+	clock_from_local(NEWS_YEAR_MIN, 1, 1, 0, 0, &first);
 	if (publish && when != NULL && *when != '\0' &&
-	    !clock_parse_local_datetime(when, &published_at))
+	    clock_parse_input(when, true, first, r->now + NEWS_SCHEDULE_MAX, &published_at) !=
+		    CLOCK_INPUT_OK)
 		return STATUS_INVALID;
 	struct audit_actor actor = actor_of(r);
 	enum status st = news_article_set_status(r->db, r->arena, r->unit_id, id, publish,

@@ -30,6 +30,7 @@ enum {
 	/* A clerk may enter a dossier received on paper while the system was down, up to this
 	 * long ago (the receipt shows the real time of receipt; the audit log the entry). */
 	DOSSIER_BACKDATE_MAX = 30 * 86400,
+	DOSSIER_EXTEND_MAX = 366 * 86400,  /* Mẫu 04's new appointment: at most a year ahead */
 	DOSSIER_DUE_SOON = 4 * 3600,       /* working seconds left under which a dossier is "due soon" */
 	DOSSIER_QUEUE_MAX = 500,           /* dossiers one queue page lists */
 	DOSSIER_EVENTS_MAX = 200,

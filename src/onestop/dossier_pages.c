@@ -366,9 +366,11 @@ enum status dossier_admin_intake(struct request *r)
 	int64_t received = r->now;
 	const char *typed = form_value(r, "received_at");
 	if (error == NULL && *typed != '\0') {
-		if (!clock_parse_local_datetime(typed, &received))
+		enum clock_input in = clock_parse_input(typed, true, r->now - DOSSIER_BACKDATE_MAX,
+							r->now + 60, &received);
+		if (in == CLOCK_INPUT_INVALID)
 			error = "Thời điểm nhận hồ sơ không hợp lệ.";
-		else if (received > r->now + 60 || received < r->now - DOSSIER_BACKDATE_MAX)
+		else if (in == CLOCK_INPUT_OUT_OF_RANGE)
 			error = "Chỉ nhập bổ sung hồ sơ đã nhận trong 30 ngày qua, không nhận trước giờ.";
 	}
 	const char *documents = NULL;
@@ -759,8 +761,16 @@ enum status dossier_admin_extend(struct request *r)
 	if (reason == NULL || *reason == '\0')
 		return show_dossier(r, "Vui lòng ghi rõ lý do chậm trễ (tối đa 1000 ký tự).");
 	int64_t new_due;
-	if (!clock_parse_local_datetime(form_value(r, "new_due"), &new_due))
+	enum clock_input in = clock_parse_input(form_value(r, "new_due"), true, r->now,
+						r->now + DOSSIER_EXTEND_MAX, &new_due);
+	if (in == CLOCK_INPUT_INVALID)
 		return show_dossier(r, "Vui lòng nhập ngày hẹn trả mới hợp lệ.");
+	if (in == CLOCK_INPUT_OUT_OF_RANGE) {
+		char range[64];
+		clock_range_words(r->now, r->now + DOSSIER_EXTEND_MAX, range, sizeof range);
+		return show_dossier(r, arena_printf(r->arena, "Ngày hẹn trả mới phải trong khoảng "
+						    "%s.", range));
+	}
 	if (new_due <= appointment)
 		return show_dossier(r, "Ngày hẹn trả mới phải sau ngày hẹn hiện tại.");
 	struct audit_actor actor = actor_of(r);
@@ -896,15 +906,19 @@ enum status dossier_admin_stop_print(struct request *r)
 enum {
 	DOSSIER_BOOK_MAX = 2000,  /* rows one printed book lists */
 	DOSSIER_BOOK_DAYS = 366,  /* the longest period, in days */
+	DOSSIER_BOOK_YEAR_MIN = 2000,
 };
 
-/* The local day of "YYYY-MM-DD" as days since the epoch. */
-static bool book_day(const char *s, int64_t *days)
+/* The local day of "YYYY-MM-DD" as days since the epoch, from 2000 to a year ahead. */
+static bool book_day(const struct request *r, const char *s, int64_t *days)
 {
-	int y, m, d;
-	if (s == NULL || !clock_parse_date(s, &y, &m, &d))
+	int64_t first, t;
+	if (!clock_from_local(DOSSIER_BOOK_YEAR_MIN, 1, 1, 0, 0, &first) ||
+	    clock_parse_input(s, false, first, r->now + DOSSIER_BOOK_DAYS * 86400, &t) !=
+		    CLOCK_INPUT_OK)
 		return false;
-	*days = clock_days_from_civil(y, m, d);
+	struct clock_local l = clock_to_local(t);
+	*days = clock_days_from_civil(l.year, l.month, l.day);
 	return true;
 }
 
@@ -942,8 +956,9 @@ enum status dossier_admin_book(struct request *r)
 	int64_t from_day = clock_days_from_civil(today.year, today.month, 1);
 	const char *error = NULL;
 	if (tu != NULL || den != NULL) {
-		if (!book_day(tu, &from_day) || !book_day(den, &to_day))
-			error = "Vui lòng chọn ngày bắt đầu và ngày kết thúc hợp lệ (năm-tháng-ngày).";
+		if (!book_day(r, tu, &from_day) || !book_day(r, den, &to_day))
+			error = "Vui lòng chọn ngày bắt đầu và ngày kết thúc hợp lệ (năm-tháng-ngày), "
+				"từ năm 2000 đến một năm tới.";
 		else if (to_day < from_day)
 			error = "Ngày kết thúc phải từ ngày bắt đầu trở đi.";
 		else if (to_day - from_day >= DOSSIER_BOOK_DAYS)

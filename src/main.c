@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "html/html.h"
 #include "http/server.h"
 #include "mail/mail.h"
@@ -13,6 +14,7 @@
 #include "onestop/onestop.h"
 #include "onestop/receipt.h"
 #include "store/store.h"
+#include "text/text.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -56,8 +58,8 @@ static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
 	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
-	"                    [--lookup-limit N] [--trusted-proxies LIST] [--per-ip-limit N]\n"
-	"                    [--request-timeout S]\n"
+	"                    [--lookup-limit N] [--submit-limit N] [--submit-upload-mb N]\n"
+	"                    [--trusted-proxies LIST] [--per-ip-limit N] [--request-timeout S]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080); [IPV6]:PORT for\n"
 	"                      IPv6 ([::]:8080 takes IPv4 clients too); give it several times\n"
@@ -75,6 +77,10 @@ static const char usage_serve[] =
 	"  --per-ip-limit N    connections one address may hold (default 64; 0 with\n"
 	"                      --trusted-proxies, whose proxy limits its clients)\n"
 	"  --request-timeout S a whole request must arrive within S seconds (default 120)\n"
+	"  --submit-limit N    online submissions one address may send a unit in an hour\n"
+	"                      (default 10; 0: no limit)\n"
+	"  --submit-upload-mb N  megabytes of attachments a unit takes online in an hour\n"
+	"                      (default 100; 0: no limit)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -135,6 +141,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "trusted-proxies", required_argument, NULL, 'T' },
 		{ "per-ip-limit", required_argument, NULL, 'I' },
 		{ "request-timeout", required_argument, NULL, 'R' },
+		{ "submit-limit", required_argument, NULL, 'S' },
+		{ "submit-upload-mb", required_argument, NULL, 'U' },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -154,7 +162,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
 		['L'] = "lookup_limit", ['T'] = "trusted_proxies", ['I'] = "per_ip_limit",
-		['R'] = "request_timeout",
+		['R'] = "request_timeout", ['S'] = "submit_limit", ['U'] = "submit_upload_mb",
 	};
 	/* --listen may be given several times: together they replace the config file's list. */
 	char listens[HTTP_LISTEN_MAX * (HTTP_HOST_TEXT + 8) + 1] = "";
@@ -213,6 +221,24 @@ static struct db *open_db(const struct config *cfg)
 	if (db == NULL)
 		die("cannot open the database '%s'", cfg->database);
 	return db;
+}
+
+/* Prints s; a name stored before names were cleaned that holds control characters or
+ * bidirectional overrides is printed with every byte outside printable ASCII as \xNN, so
+ * that it cannot drive the terminal. */
+static void print_visible(const char *s)
+{
+	s = s != NULL ? s : "";
+	if (!utf8_has_controls(s, strlen(s)) && !text_has_hidden_controls(s)) {
+		fputs(s, stdout);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p >= 0x7F || *p == '\\')
+			printf("\\x%02X", *p);
+		else
+			putchar(*p);
+	}
 }
 
 static bool read_password(char *out, size_t n)
@@ -368,11 +394,13 @@ static int cmd_user(int argc, char **argv)
 			die("cannot list the accounts");
 		size_t i;
 		json_t *u;
-		json_array_foreach(users, i, u)
-			printf("%-20s %-8s %-6s %s\n", json_string_value(json_object_get(u, "username")),
+		json_array_foreach(users, i, u) {
+			printf("%-20s %-8s %-6s ", json_string_value(json_object_get(u, "username")),
 			       json_string_value(json_object_get(u, "role")),
-			       json_is_true(json_object_get(u, "is_active")) ? "active" : "locked",
-			       json_string_value(json_object_get(u, "display_name")));
+			       json_is_true(json_object_get(u, "is_active")) ? "active" : "locked");
+			print_visible(json_string_value(json_object_get(u, "display_name")));
+			putchar('\n');
+		}
 		json_decref(users);
 	} else if ((strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) && cli.nargs == 2) {
 		char password[AUTH_PASSWORD_MAX + 2];
@@ -386,23 +414,33 @@ static int cmd_user(int argc, char **argv)
 			fprintf(stderr, "phuong: %s\n", problem);
 			rc = 1;
 		} else if (strcmp(verb, "add") == 0) {
+			struct arena *a = arena_new(AUTH_DISPLAY_NAME_MAX * 16);
+			const char *name = a != NULL ? auth_display_name_clean(a, cli.name) : NULL;
 			if (!auth_role_valid(cli.role) || !auth_username_valid(cli.args[1])) {
 				fputs("phuong: user add needs a valid USERNAME (a-z 0-9 . _ -) and --role "
 				      "admin|editor\n", stderr);
 				rc = 2;
+			} else if (name == NULL) {
+				fprintf(stderr, "phuong: --name: họ tên gồm tối đa %d ký tự, không có ký tự "
+					"điều khiển hay ký tự đảo chiều văn bản\n", AUTH_DISPLAY_NAME_MAX);
+				rc = 2;
 			} else {
-				enum status st = auth_user_create(c, 1, cli.args[1], cli.name, password,
+				enum status st = auth_user_create(c, 1, cli.args[1], name, password,
 								  cli.role, time(NULL), NULL);
 				if (st == STATUS_CONFLICT)
 					fprintf(stderr, "phuong: user '%s' exists already\n", cli.args[1]);
 				rc = st ? 1 : 0;
 			}
+			arena_free(a);
 		} else {
 			enum status st = auth_user_set_password(c, 1, cli.args[1], password);
 			if (st == STATUS_NOT_FOUND)
 				fprintf(stderr, "phuong: no user '%s'\n", cli.args[1]);
 			rc = st ? 1 : 0;
 		}
+		/* A password printed on the terminal is one-time, as one typed by a unit's admin. */
+		if (rc == 0 && generated && auth_user_require_new_password(c, 1, cli.args[1]))
+			rc = 1;
 		if (rc == 0 && generated)
 			printf("Mật khẩu / password of %s: %s\n", cli.args[1], password);
 		sodium_memzero(password, sizeof password);

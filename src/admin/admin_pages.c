@@ -8,7 +8,6 @@
 #include "http/request.h"
 #include "http/url.h"
 #include "store/store.h"
-#include "text/text.h"
 #include "worktime/clock.h"
 
 #include <string.h>
@@ -135,9 +134,12 @@ static enum status show_users(struct request *r, const char *error, const char *
 
 enum status admin_users(struct request *r)
 {
-	const char *notice = request_query(r, "da-tao") != NULL	     ? "Đã tạo tài khoản."
-			     : request_query(r, "da-cap-nhat") != NULL ? "Đã cập nhật tài khoản."
-								       : NULL;
+	const char *notice = NULL;
+	if (request_query(r, "da-tao") != NULL)
+		notice = "Đã tạo tài khoản. Mật khẩu vừa đặt chỉ dùng được một lần: cán bộ phải "
+			 "đổi mật khẩu ở lần đăng nhập đầu.";
+	else if (request_query(r, "da-cap-nhat") != NULL)
+		notice = "Đã cập nhật tài khoản.";
 	return show_users(r, NULL, notice);
 }
 
@@ -146,8 +148,7 @@ enum status admin_user_create(struct request *r)
 	const char *username = request_form(r, "username");
 	const char *password = request_form(r, "password");
 	const char *role = request_form(r, "role");
-	const char *name = request_form(r, "display_name");
-	name = name != NULL ? text_nfc(r->arena, name, strlen(name)) : "";
+	const char *name = auth_display_name_clean(r->arena, request_form(r, "display_name"));
 	if (!auth_username_valid(username))
 		return show_users(r, "Tên đăng nhập gồm 3 đến 64 ký tự a-z, 0-9, dấu chấm, gạch "
 				     "dưới hoặc gạch ngang.", NULL);
@@ -156,17 +157,23 @@ enum status admin_user_create(struct request *r)
 	const char *problem = auth_password_problem(password);
 	if (problem != NULL)
 		return show_users(r, problem, NULL);
-	if (name == NULL || strlen(name) > 400 || strchr(name, '\n') != NULL)
-		return show_users(r, "Họ tên không hợp lệ.", NULL);
+	if (name == NULL)
+		return show_users(r, "Họ tên gồm tối đa 100 ký tự, không có ký tự điều khiển hay "
+				     "ký tự đảo chiều văn bản.", NULL);
 	struct audit_actor actor = { r->user->id, r->user->username };
 	enum status st = db_begin(r->db);
 	if (st)
 		return st;
 	int64_t id;
 	st = auth_user_create(r->db, r->unit_id, username, name, password, role, r->now, &id);
+	/* The admin knows the password typed here: the account replaces it at first sign-in,
+	 * as an account made on the command line does. */
+	if (st == STATUS_OK)
+		st = auth_user_require_new_password(r->db, r->unit_id, username);
 	if (st == STATUS_OK) {
-		json_t *after = json_pack("{s:s, s:s, s:s}", "username", username, "display_name",
-					  *name ? name : username, "role", role);
+		json_t *after = json_pack("{s:s, s:s, s:s, s:b}", "username", username,
+					  "display_name", *name ? name : username, "role", role,
+					  "one_time_password", true);
 		st = audit_append(r->db, r->unit_id, &actor, r->now, "user.create", "user", id, NULL,
 				  after);
 		json_decref(after);
@@ -280,9 +287,13 @@ enum status admin_password_change(struct request *r)
 		show_password_form(r, problem);
 		return STATUS_OK;
 	}
-	enum status st = auth_change_own_password(r->db, r->unit_id, r->user->id,
-						  request_form(r, "current_password"), password,
-						  request_cookie(r, ADMIN_SESSION_COOKIE));
+	const char *current = request_form(r, "current_password");
+	if (current != NULL && strcmp(current, password) == 0) {
+		show_password_form(r, "Mật khẩu mới phải khác mật khẩu hiện tại.");
+		return STATUS_OK;
+	}
+	enum status st = auth_change_own_password(r->db, r->unit_id, r->user->id, current,
+						  password, request_cookie(r, ADMIN_SESSION_COOKIE));
 	if (st == STATUS_FORBIDDEN) {
 		show_password_form(r, "Mật khẩu hiện tại không đúng.");
 		return STATUS_OK;

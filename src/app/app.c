@@ -28,6 +28,7 @@ bool app_open(struct app *app, const struct config *cfg)
 			.from = app->cfg.mail_from, .user = app->cfg.smtp_user,
 			.password = app->cfg.smtp_password, .timeout_s = MAIL_TIMEOUT_MAX_S };
 	dossier_lookup_limit_set(cfg->lookup_limit);
+	dossier_submit_limits_set(cfg->submit_limit, (int64_t)cfg->submit_upload_mb * 1024 * 1024);
 	pthread_mutex_init(&app->stop_lock, NULL);
 	pthread_cond_init(&app->stop_cond, NULL);
 	if (!routes_check() || !html_init())

@@ -81,14 +81,26 @@ enum status app_page_generation(struct db_conn *c, int64_t unit_id, int64_t *out
 
 enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id)
 {
-	struct db_stmt *s;
-	enum status st = db_prepare(c, "INSERT INTO page_generation (unit_id, generation)"
-				       " VALUES (?1, 1) ON CONFLICT (unit_id)"
-				       " DO UPDATE SET generation = page_generation.generation + 1", &s);
+	/* Its own write transaction, not an autocommit write: the handler's last read (the
+	 * page it answered with, e.g. dossier_get) may still hold a read snapshot that other
+	 * writers have passed, and SQLite then refuses the upgrade at once ("database is
+	 * locked") instead of waiting; db_begin ends such reads and queues for the lock. */
+	enum status st = db_begin(c);
 	if (st)
 		return st;
-	db_bind_int64(s, 1, unit_id);
-	return db_exec(s);
+	struct db_stmt *s;
+	st = db_prepare(c, "INSERT INTO page_generation (unit_id, generation)"
+			   " VALUES (?1, 1) ON CONFLICT (unit_id)"
+			   " DO UPDATE SET generation = page_generation.generation + 1", &s);
+	if (st == STATUS_OK) {
+		db_bind_int64(s, 1, unit_id);
+		st = db_exec(s);
+	}
+	if (st) {
+		db_rollback(c);
+		return st;
+	}
+	return db_commit(c);
 }
 
 enum status app_unit_by_code(struct db_conn *c, const char *code, int64_t *unit_id,

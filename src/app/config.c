@@ -26,6 +26,8 @@ void config_defaults(struct config *cfg)
 		.per_ip_limit = -1,
 		.request_timeout_s = CONFIG_REQUEST_TIMEOUT_S,
 		.lookup_limit = 30,
+		.submit_limit = 10,
+		.submit_upload_mb = 100,
 		.access_log = true,
 	};
 }
@@ -143,6 +145,10 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return parse_proxies(cfg, value);
 	if (strcmp(name, "lookup_limit") == 0)
 		return parse_int(value, 0, 1000000, &cfg->lookup_limit);
+	if (strcmp(name, "submit_limit") == 0)
+		return parse_int(value, 0, 1000000, &cfg->submit_limit);
+	if (strcmp(name, "submit_upload_mb") == 0)
+		return parse_int(value, 0, 1000000, &cfg->submit_upload_mb);
 	if (strcmp(name, "access_log") == 0)
 		return parse_bool(value, &cfg->access_log);
 	if (strcmp(name, "dev") == 0)

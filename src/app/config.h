@@ -28,6 +28,8 @@ struct config {
 	int request_timeout_s; /* a whole request must arrive within this; 0: no bound */
 	char trusted_proxies[1024]; /* addresses/CIDRs whose X-Forwarded-For names the client */
 	int lookup_limit;      /* public dossier lookups per address per 10 minutes; 0: no limit */
+	int submit_limit;      /* online submissions per address and unit per hour; 0: no limit */
+	int submit_upload_mb;  /* MB a unit takes in online attachments per hour; 0: no limit */
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */

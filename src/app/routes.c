@@ -110,6 +110,7 @@ const struct route routes[] = {
 	{ POST, "/quan-tri/ho-so/{}/nhan-bo-sung",          dossier_admin_supplement_receive, PERM_DOSSIER_INTAKE, true, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/phieu-bo-sung",         dossier_admin_supplement_print, PERM_STAFF, false, false, false },
 	{ POST, "/quan-tri/ho-so/{}/tu-choi",               dossier_admin_refuse,    PERM_DOSSIER_INTAKE, true, false, false },
+	{ POST, "/quan-tri/ho-so/{}/thu-rac",               dossier_admin_spam,      PERM_DOSSIER_INTAKE, true, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/phieu-tu-choi",         dossier_admin_refusal_print, PERM_STAFF, false, false, false },
 	{ POST, "/quan-tri/ho-so/{}/xin-loi-hen-lai",       dossier_admin_extend,    PERM_DOSSIER_SIGN, true, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/van-ban-xin-loi",       dossier_admin_apology_print, PERM_STAFF, false, false, false },

@@ -2,6 +2,7 @@
 #include "auth/auth.h"
 
 #include "base/utf8.h"
+#include "text/text.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -100,6 +101,11 @@ bool auth_username_valid(const char *username)
 			return false;
 	}
 	return true;
+}
+
+const char *auth_display_name_clean(struct arena *a, const char *name)
+{
+	return text_clean(a, name, AUTH_DISPLAY_NAME_MAX, false);
 }
 
 const char *auth_password_problem(const char *password)

@@ -48,6 +48,7 @@ enum {
 	AUTH_PASSWORD_MIN = 10,          /* code points */
 	AUTH_PASSWORD_MAX = 128,         /* bytes */
 	AUTH_USERNAME_MAX = 64,
+	AUTH_DISPLAY_NAME_MAX = 100,     /* code points */
 	AUTH_SESSION_IDLE_S = 2 * 3600,  /* signed out after two idle hours */
 	AUTH_SESSION_MAX_S = 12 * 3600,  /* and after twelve hours in any case */
 	AUTH_THROTTLE_WINDOW_S = 15 * 60,
@@ -68,6 +69,10 @@ const char *auth_permission_name(enum permission p);
 bool auth_allows(const struct auth_user *user, enum permission p);
 /* Whether a username is acceptable: 3..64 of a-z 0-9 . _ - */
 bool auth_username_valid(const char *username);
+/* A display name as stored (text_clean, one line, at most AUTH_DISPLAY_NAME_MAX code points;
+ * NULL is ""), in the arena; NULL when it holds control characters or bidirectional
+ * overrides, is too long, or the arena is full. */
+const char *auth_display_name_clean(struct arena *a, const char *name);
 /* NULL if the password is acceptable, else a Vietnamese reason. */
 const char *auth_password_problem(const char *password);
 

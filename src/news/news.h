@@ -24,6 +24,8 @@ enum {
 	NEWS_PAGE_SIZE = 10,
 	NEWS_SEARCH_MAX_WORDS = 12,
 	NEWS_MAX_PAGE = 10000,
+	NEWS_YEAR_MIN = 1990,        /* the earliest publication date an editor may type */
+	NEWS_SCHEDULE_MAX = 5 * 366 * 86400, /* and the latest, ahead of now (publish, take down) */
 };
 
 struct news_category {

@@ -71,14 +71,20 @@ static const char *read_form(struct request *r, struct news_input *in)
 	const char *category = request_form(r, "category_id");
 	if (category == NULL || !num_parse_int64(category, 1, INT64_MAX, &in->category_id))
 		in->category_id = 0;
+	int64_t first, last = r->now + NEWS_SCHEDULE_MAX;
+	clock_from_local(NEWS_YEAR_MIN, 1, 1, 0, 0, &first);
+	char range[64];
+	clock_range_words(first, last, range, sizeof range);
 	const char *published = request_form(r, "published_at");
 	if (published != NULL && *published != '\0' &&
-	    !clock_parse_local_datetime(published, &in->published_at))
-		return "Ngày đăng không hợp lệ (dạng ngày/tháng/năm giờ:phút).";
+	    clock_parse_input(published, true, first, last, &in->published_at) != CLOCK_INPUT_OK)
+		return arena_printf(r->arena, "Ngày đăng không hợp lệ: cần dạng ngày/tháng/năm "
+				    "giờ:phút, %s.", range);
 	const char *unpublish = request_form(r, "unpublish_at");
 	if (unpublish != NULL && *unpublish != '\0' &&
-	    !clock_parse_local_datetime(unpublish, &in->unpublish_at))
-		return "Ngày gỡ bài không hợp lệ.";
+	    clock_parse_input(unpublish, true, first, last, &in->unpublish_at) != CLOCK_INPUT_OK)
+		return arena_printf(r->arena, "Ngày gỡ bài không hợp lệ: cần dạng ngày/tháng/năm "
+				    "giờ:phút, %s.", range);
 	return news_input_check(r->arena, in);
 }
 
@@ -280,8 +286,11 @@ static enum status set_status(struct request *r, bool publish)
 {
 	int64_t id = path_id(r, 0), published_at = 0;
 	const char *when = request_form(r, "published_at");
+	int64_t first;
+	clock_from_local(NEWS_YEAR_MIN, 1, 1, 0, 0, &first);
 	if (publish && when != NULL && *when != '\0' &&
-	    !clock_parse_local_datetime(when, &published_at))
+	    clock_parse_input(when, true, first, r->now + NEWS_SCHEDULE_MAX, &published_at) !=
+		    CLOCK_INPUT_OK)
 		return STATUS_INVALID;
 	struct audit_actor actor = actor_of(r);
 	enum status st = news_article_set_status(r->db, r->arena, r->unit_id, id, publish,
@@ -397,9 +406,9 @@ enum status news_admin_photo_add(struct request *r)
 	const struct http_file *f = request_file(r, "file");
 	if (f == NULL || f->data.len == 0)
 		return photo_refused(r, id, 422, "Vui lòng chọn một tệp ảnh.");
-	const char *caption = request_form(r, "caption");
-	caption = caption != NULL ? text_nfc(r->arena, caption, strlen(caption)) : "";
-	if (caption == NULL || strlen(caption) > NEWS_CAPTION_MAX * 4)
+	const char *caption = text_clean(r->arena, request_form(r, "caption"), NEWS_CAPTION_MAX,
+					 false);
+	if (caption == NULL)
 		return photo_refused(r, id, 422, "Chú thích ảnh không hợp lệ hoặc quá dài.");
 	const char *mime;
 	enum status st = upload_sniff_image(f->data.data, f->data.len, &mime);
@@ -467,9 +476,9 @@ enum status news_admin_category_save(struct request *r)
 	int64_t id = r->path_params[0] != NULL ? path_id(r, 0) : 0;
 	if (r->path_params[0] != NULL && id == 0)
 		return STATUS_NOT_FOUND;
-	const char *clean = name != NULL ? text_nfc(r->arena, name, strlen(name)) : NULL;
-	if (clean == NULL || *clean == '\0' || strlen(clean) > NEWS_CATEGORY_MAX * 4 ||
-	    strchr(clean, '\n') != NULL)
+	const char *clean = name != NULL ? text_clean(r->arena, name, NEWS_CATEGORY_MAX, false)
+					 : NULL;
+	if (clean == NULL || *clean == '\0')
 		return show_categories(r, "Tên chuyên mục không hợp lệ (1 đến 120 ký tự, một dòng).");
 	struct audit_actor actor = actor_of(r);
 	enum status st = news_category_save(r->db, r->arena, r->unit_id, id, clean, &actor, r->now,

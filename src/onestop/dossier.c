@@ -289,6 +289,12 @@ const struct dossier_step dossier_steps[] = {
 };
 const size_t dossier_steps_count = sizeof dossier_steps / sizeof dossier_steps[0];
 
+bool dossier_spam_allowed(const char *channel, const char *status)
+{
+	return channel != NULL && status != NULL && strcmp(channel, "online") == 0 &&
+	       strcmp(status, "received") == 0;
+}
+
 bool dossier_supplement_allowed(const char *status)
 {
 	return status != NULL && (strcmp(status, "received") == 0 ||

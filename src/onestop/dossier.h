@@ -30,11 +30,15 @@ enum {
 	/* A clerk may enter a dossier received on paper while the system was down, up to this
 	 * long ago (the receipt shows the real time of receipt; the audit log the entry). */
 	DOSSIER_BACKDATE_MAX = 30 * 86400,
+	DOSSIER_EXTEND_MAX = 366 * 86400,  /* Mẫu 04's new appointment: at most a year ahead */
 	DOSSIER_DUE_SOON = 4 * 3600,       /* working seconds left under which a dossier is "due soon" */
 	DOSSIER_QUEUE_MAX = 500,           /* dossiers one queue page lists */
 	DOSSIER_EVENTS_MAX = 200,
 	DOSSIER_LOOKUP_WINDOW = 600,       /* seconds */
 	DOSSIER_LOOKUPS_PER_WINDOW = 30,   /* default of the lookup_limit setting */
+	DOSSIER_SUBMIT_WINDOW = 3600,      /* seconds over which online submissions are counted */
+	DOSSIER_SUBMITS_PER_WINDOW = 10,   /* default of the submit_limit setting (per address) */
+	DOSSIER_UPLOAD_MB_PER_WINDOW = 100, /* default of submit_upload_mb (per unit) */
 	DOSSIER_FILE_MAX = 5 * 1024 * 1024, /* bytes of one attachment */
 	DOSSIER_FILES_MAX = 5,             /* attachments to one online submission */
 	DOSSIER_FILE_NAME_MAX = 200,
@@ -254,6 +258,35 @@ void dossier_lookup_limit_set(int limit);
  * every lookup is allowed and nothing is written. */
 enum status dossier_lookup_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
 				   int64_t now, bool *allowed);
+
+/* Which limit an online submission would pass (dossier_submission_allowed). */
+enum dossier_quota {
+	DOSSIER_QUOTA_OK,
+	DOSSIER_QUOTA_ADDRESS,    /* submit_limit submissions from the address in the window */
+	DOSSIER_QUOTA_UNIT_BYTES, /* the unit's anonymous upload volume of the window */
+};
+
+/* Sets how many online submissions one address may make to a unit in DOSSIER_SUBMIT_WINDOW
+ * (submit_limit) and how many bytes of attachments a unit takes from anonymous citizens in
+ * that window (submit_upload_mb in bytes); 0: no limit. Called once at startup. */
+void dossier_submit_limits_set(int per_address, int64_t unit_bytes);
+
+/* Counts an online submission from ip with bytes of attachments when it is within both
+ * limits (*quota DOSSIER_QUOTA_OK); otherwise writes nothing and says which limit it hit.
+ * Counted in the database, per unit: every node sees the same counts. */
+enum status dossier_submission_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
+				       int64_t bytes, int64_t now, enum dossier_quota *quota);
+
+/* Whether a dossier of channel in status may be marked as spam: an online submission the
+ * counter has not yet taken further. */
+bool dossier_spam_allowed(const char *channel, const char *status);
+
+/* Marks the unit's dossier of code as spam (STATUS_CONFLICT unless dossier_spam_allowed):
+ * keeps a record (dossier_spam: code, times, who, files freed) and an audit entry, and
+ * deletes the dossier, its events and its files, in one transaction. The code stays used:
+ * the lookup then answers as for an unknown code. */
+enum status dossier_mark_spam(struct db_conn *c, int64_t unit_id, const char *code,
+			      const struct audit_actor *actor, int64_t now);
 
 /* The code of the unit's dossier submitted online with idempotency key (in the arena);
  * STATUS_NOT_FOUND when there is none. */

@@ -21,6 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What an online submission over a limit, and a clerk marking spam, are told. */
+#define SUBMIT_TOO_MANY "Địa chỉ mạng của bạn đã gửi nhiều hồ sơ trực tuyến trong một giờ qua. " \
+	"Hồ sơ này chưa được gửi. Vui lòng thử lại sau một giờ, hoặc đến nộp trực tiếp tại Bộ " \
+	"phận một cửa."
+#define SUBMIT_TOO_MUCH "Hệ thống đang nhận quá nhiều tệp đính kèm trực tuyến. Hồ sơ này chưa " \
+	"được gửi. Vui lòng thử lại sau một giờ, hoặc đến nộp trực tiếp tại Bộ phận một cửa."
+#define SUBMIT_RETRY_AFTER "3600"
+#define SPAM_DONE "Đã đánh dấu hồ sơ là thư rác: hồ sơ đã rời hàng chờ, tệp đính kèm đã xóa."
+
 static struct audit_actor actor_of(const struct request *r)
 {
 	return (struct audit_actor){ .user_id = r->user->id, .name = r->user->username };
@@ -180,12 +189,13 @@ enum status dossier_admin_queue(struct request *r)
 			"dossiers", rows, "count", (json_int_t)n));
 	}
 	struct clock_local today = clock_to_local(r->now);
-	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b, s:s, s:s}",
+	request_view(r, "onestop/dossier_queue", json_pack("{s:s, s:o, s:b, s:s, s:s, s:s?}",
 		"page_title", "Hồ sơ thủ tục hành chính", "queues", lists,
 		"can_intake", auth_allows(r->user, PERM_DOSSIER_INTAKE),
 		"book_from", arena_printf(r->arena, "%04d-%02d-01", today.year, today.month),
 		"book_to", arena_printf(r->arena, "%04d-%02d-%02d", today.year, today.month,
-					today.day)));
+					today.day),
+		"notice", request_query(r, "da-danh-dau-rac") != NULL ? SPAM_DONE : NULL));
 	return STATUS_OK;
 }
 
@@ -356,9 +366,11 @@ enum status dossier_admin_intake(struct request *r)
 	int64_t received = r->now;
 	const char *typed = form_value(r, "received_at");
 	if (error == NULL && *typed != '\0') {
-		if (!clock_parse_local_datetime(typed, &received))
+		enum clock_input in = clock_parse_input(typed, true, r->now - DOSSIER_BACKDATE_MAX,
+							r->now + 60, &received);
+		if (in == CLOCK_INPUT_INVALID)
 			error = "Thời điểm nhận hồ sơ không hợp lệ.";
-		else if (received > r->now + 60 || received < r->now - DOSSIER_BACKDATE_MAX)
+		else if (in == CLOCK_INPUT_OUT_OF_RANGE)
 			error = "Chỉ nhập bổ sung hồ sơ đã nhận trong 30 ngày qua, không nhận trước giờ.";
 	}
 	const char *documents = NULL;
@@ -535,6 +547,8 @@ static enum status show_dossier(struct request *r, const char *error)
 		json_object_set_new(model, "stop_form", json_pack("{s:s, s:s}",
 			"reason", form_value(r, "reason"), "basis", form_value(r, "basis")));
 	json_object_set_new(model, "is_stopped", json_boolean(strcmp(d.status, "stopped") == 0));
+	json_object_set_new(model, "can_mark_spam", json_boolean(
+		auth_allows(r->user, PERM_DOSSIER_INTAKE) && dossier_spam_allowed(d.channel, d.status)));
 	json_t *files;
 	if ((st = dossier_files(r->db, r->unit_id, d.id, &files)) != STATUS_OK) {
 		json_decref(model);
@@ -666,9 +680,10 @@ static enum status advance(struct request *r, const char *action)
 		return STATUS_FORBIDDEN;
 	if (!dossier_code_valid(r->path_params[0]))
 		return STATUS_NOT_FOUND;
-	const char *note = form_value(r, "note");
-	if (strlen(note) > DOSSIER_NOTE_MAX)
-		return STATUS_INVALID;
+	const char *note = text_clean(r->arena, form_value(r, "note"), DOSSIER_NOTE_MAX, false);
+	if (note == NULL && strcmp(step->action, "refuse") != 0)
+		return show_dossier(r, "Ghi chú tối đa 1000 ký tự, không có ký tự điều khiển hay ký "
+				       "tự đảo chiều văn bản.");
 	if (strcmp(step->action, "refuse") == 0) {
 		/* Mẫu 03 states the reason: required, on one line. */
 		struct dossier d;
@@ -676,7 +691,6 @@ static enum status advance(struct request *r, const char *action)
 		enum status st = load(r, &d, &v);
 		if (st)
 			return st;
-		note = text_clean(r->arena, note, DOSSIER_NOTE_MAX, false);
 		if (note == NULL || *note == '\0')
 			return show_dossier(r, "Vui lòng ghi rõ lý do từ chối tiếp nhận hồ sơ "
 					       "(tối đa 1000 ký tự).");
@@ -710,6 +724,21 @@ enum status dossier_admin_return(struct request *r) { return advance(r, "return"
 enum status dossier_admin_withdraw(struct request *r) { return advance(r, "withdraw"); }
 enum status dossier_admin_refuse(struct request *r) { return advance(r, "refuse"); }
 
+enum status dossier_admin_spam(struct request *r)
+{
+	if (!dossier_code_valid(r->path_params[0]))
+		return STATUS_NOT_FOUND;
+	struct audit_actor actor = actor_of(r);
+	enum status st = dossier_mark_spam(r->db, r->unit_id, r->path_params[0], &actor, r->now);
+	if (st == STATUS_CONFLICT)
+		return show_dossier(r, "Chỉ đánh dấu thư rác được hồ sơ nộp trực tuyến chưa chuyển "
+				       "xử lý.");
+	if (st)
+		return st;
+	request_redirect(r, 303, "/quan-tri/ho-so?da-danh-dau-rac=1");
+	return STATUS_OK;
+}
+
 /* ---- apology and extension (Mẫu 04) ---- */
 
 enum status dossier_admin_extend(struct request *r)
@@ -732,8 +761,16 @@ enum status dossier_admin_extend(struct request *r)
 	if (reason == NULL || *reason == '\0')
 		return show_dossier(r, "Vui lòng ghi rõ lý do chậm trễ (tối đa 1000 ký tự).");
 	int64_t new_due;
-	if (!clock_parse_local_datetime(form_value(r, "new_due"), &new_due))
+	enum clock_input in = clock_parse_input(form_value(r, "new_due"), true, r->now,
+						r->now + DOSSIER_EXTEND_MAX, &new_due);
+	if (in == CLOCK_INPUT_INVALID)
 		return show_dossier(r, "Vui lòng nhập ngày hẹn trả mới hợp lệ.");
+	if (in == CLOCK_INPUT_OUT_OF_RANGE) {
+		char range[64];
+		clock_range_words(r->now, r->now + DOSSIER_EXTEND_MAX, range, sizeof range);
+		return show_dossier(r, arena_printf(r->arena, "Ngày hẹn trả mới phải trong khoảng "
+						    "%s.", range));
+	}
 	if (new_due <= appointment)
 		return show_dossier(r, "Ngày hẹn trả mới phải sau ngày hẹn hiện tại.");
 	struct audit_actor actor = actor_of(r);
@@ -869,15 +906,19 @@ enum status dossier_admin_stop_print(struct request *r)
 enum {
 	DOSSIER_BOOK_MAX = 2000,  /* rows one printed book lists */
 	DOSSIER_BOOK_DAYS = 366,  /* the longest period, in days */
+	DOSSIER_BOOK_YEAR_MIN = 2000,
 };
 
-/* The local day of "YYYY-MM-DD" as days since the epoch. */
-static bool book_day(const char *s, int64_t *days)
+/* The local day of "YYYY-MM-DD" as days since the epoch, from 2000 to a year ahead. */
+static bool book_day(const struct request *r, const char *s, int64_t *days)
 {
-	int y, m, d;
-	if (s == NULL || !clock_parse_date(s, &y, &m, &d))
+	int64_t first, t;
+	if (!clock_from_local(DOSSIER_BOOK_YEAR_MIN, 1, 1, 0, 0, &first) ||
+	    clock_parse_input(s, false, first, r->now + DOSSIER_BOOK_DAYS * 86400, &t) !=
+		    CLOCK_INPUT_OK)
 		return false;
-	*days = clock_days_from_civil(y, m, d);
+	struct clock_local l = clock_to_local(t);
+	*days = clock_days_from_civil(l.year, l.month, l.day);
 	return true;
 }
 
@@ -915,8 +956,9 @@ enum status dossier_admin_book(struct request *r)
 	int64_t from_day = clock_days_from_civil(today.year, today.month, 1);
 	const char *error = NULL;
 	if (tu != NULL || den != NULL) {
-		if (!book_day(tu, &from_day) || !book_day(den, &to_day))
-			error = "Vui lòng chọn ngày bắt đầu và ngày kết thúc hợp lệ (năm-tháng-ngày).";
+		if (!book_day(r, tu, &from_day) || !book_day(r, den, &to_day))
+			error = "Vui lòng chọn ngày bắt đầu và ngày kết thúc hợp lệ (năm-tháng-ngày), "
+				"từ năm 2000 đến một năm tới.";
 		else if (to_day < from_day)
 			error = "Ngày kết thúc phải từ ngày bắt đầu trở đi.";
 		else if (to_day - from_day >= DOSSIER_BOOK_DAYS)
@@ -1268,6 +1310,21 @@ enum status dossier_page_online_submit(struct request *r)
 	}
 	if (error != NULL)
 		return show_online(r, &p, error);
+	int64_t bytes = 0;
+	for (size_t i = 0; i < nfiles; i++)
+		bytes += (int64_t)files[i].len;
+	enum dossier_quota quota;
+	st = dossier_submission_allowed(r->db, r->unit_id, request_client_ip(r), bytes, r->now,
+					&quota);
+	if (st)
+		return st;
+	if (quota != DOSSIER_QUOTA_OK) {
+		/* Nothing is stored: the citizen tries later or comes to the counter. */
+		show_online(r, &p, quota == DOSSIER_QUOTA_ADDRESS ? SUBMIT_TOO_MANY : SUBMIT_TOO_MUCH);
+		r->status = 429;
+		request_add_header(r, "Retry-After", SUBMIT_RETRY_AFTER);
+		return STATUS_OK;
+	}
 	const struct onestop_content *c = &p.current.content;
 	int64_t due, promise = 0;
 	if (dossier_due(r->calendar, &c->legal, r->now, &due) != STATUS_OK ||

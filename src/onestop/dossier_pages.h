@@ -23,6 +23,7 @@ enum status dossier_admin_sign(struct request *r);          /* {code} */
 enum status dossier_admin_return(struct request *r);        /* {code} */
 enum status dossier_admin_withdraw(struct request *r);      /* {code} */
 enum status dossier_admin_refuse(struct request *r);        /* {code}: Mẫu 03 */
+enum status dossier_admin_spam(struct request *r);          /* {code}: marks a submission spam */
 enum status dossier_admin_refusal_print(struct request *r); /* {code}: Mẫu 03 printed */
 enum status dossier_admin_extend(struct request *r);        /* {code}: Mẫu 04 */
 enum status dossier_admin_apology_print(struct request *r); /* {code}: Mẫu 04 printed */

@@ -514,6 +514,174 @@ fail:
 	return st;
 }
 
+/* ---- online submissions: throttle and spam ---- */
+
+/* Set at startup, then only read. */
+static int submit_limit = DOSSIER_SUBMITS_PER_WINDOW;
+static int64_t submit_bytes_limit = (int64_t)DOSSIER_UPLOAD_MB_PER_WINDOW * 1024 * 1024;
+
+void dossier_submit_limits_set(int per_address, int64_t unit_bytes)
+{
+	submit_limit = per_address;
+	submit_bytes_limit = unit_bytes;
+}
+
+/* Whether the unit's submissions of the window (and from ip) leave room for one more of
+ * bytes; *quota says which limit is hit. Inside the caller's write transaction. */
+static enum status submission_quota(struct db_conn *c, int64_t unit_id, const char *ip,
+				    int64_t bytes, int64_t now, enum dossier_quota *quota)
+{
+	struct db_stmt *s;
+	enum status st;
+	if (submit_limit > 0) {
+		if ((st = db_prepare(c, "SELECT count(*) FROM dossier_submission WHERE unit_id = ?1"
+					" AND client_ip = ?2 AND at > ?3", &s)) != STATUS_OK)
+			return st;
+		db_bind_int64(s, 1, unit_id);
+		db_bind_text(s, 2, ip);
+		db_bind_int64(s, 3, now - DOSSIER_SUBMIT_WINDOW);
+		int64_t n;
+		if ((st = db_query_int64(s, &n)) != STATUS_OK)
+			return st;
+		if (n >= submit_limit) {
+			*quota = DOSSIER_QUOTA_ADDRESS;
+			return STATUS_OK;
+		}
+	}
+	if (submit_bytes_limit > 0 && bytes > 0) {
+		if ((st = db_prepare(c, "SELECT COALESCE(sum(bytes), 0) FROM dossier_submission"
+					" WHERE unit_id = ?1 AND at > ?2", &s)) != STATUS_OK)
+			return st;
+		db_bind_int64(s, 1, unit_id);
+		db_bind_int64(s, 2, now - DOSSIER_SUBMIT_WINDOW);
+		int64_t used;
+		if ((st = db_query_int64(s, &used)) != STATUS_OK)
+			return st;
+		if (used + bytes > submit_bytes_limit) {
+			*quota = DOSSIER_QUOTA_UNIT_BYTES;
+			return STATUS_OK;
+		}
+	}
+	*quota = DOSSIER_QUOTA_OK;
+	return STATUS_OK;
+}
+
+enum status dossier_submission_allowed(struct db_conn *c, int64_t unit_id, const char *ip,
+				       int64_t bytes, int64_t now, enum dossier_quota *quota)
+{
+	*quota = DOSSIER_QUOTA_OK;
+	if (submit_limit == 0 && submit_bytes_limit == 0)
+		return STATUS_OK;
+	/* One write transaction, as for lookups: concurrent submissions are counted one after
+	 * the other, so none slips past a limit another has just reached. */
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	struct db_stmt *s;
+	if ((st = submission_quota(c, unit_id, ip, bytes, now, quota)) != STATUS_OK)
+		goto fail;
+	if (*quota != DOSSIER_QUOTA_OK) {
+		db_rollback(c);
+		return STATUS_OK;
+	}
+	if ((st = db_prepare(c, "INSERT INTO dossier_submission (unit_id, client_ip, at, bytes)"
+				" VALUES (?1, ?2, ?3, ?4)", &s)) != STATUS_OK)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, ip);
+	db_bind_int64(s, 3, now);
+	db_bind_int64(s, 4, bytes);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	if ((st = db_prepare(c, "DELETE FROM dossier_submission WHERE unit_id = ?1 AND at < ?2",
+			     &s)) != STATUS_OK)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, now - DOSSIER_SUBMIT_WINDOW);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
+}
+
+/* Runs a DELETE of one dossier's rows: ?1 the unit, ?2 the dossier. */
+static enum status delete_of(struct db_stmt *s, int64_t unit_id, int64_t dossier_id)
+{
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, dossier_id);
+	return db_exec(s);
+}
+
+enum status dossier_mark_spam(struct db_conn *c, int64_t unit_id, const char *code,
+			      const struct audit_actor *actor, int64_t now)
+{
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	struct db_stmt *s;
+	if ((st = db_prepare(c, "SELECT id, channel, status, procedure_id, received_at,"
+				" (SELECT count(*) FROM dossier_file f WHERE f.dossier_id = d.id),"
+				" (SELECT COALESCE(sum(size), 0) FROM dossier_file f"
+				"  WHERE f.dossier_id = d.id)"
+				" FROM dossier d WHERE unit_id = ?1 AND code = ?2", &s)) != STATUS_OK)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	bool row;
+	if ((st = db_step(s, &row)) != STATUS_OK)
+		goto fail;
+	if (!row) {
+		st = STATUS_NOT_FOUND;
+		goto fail;
+	}
+	int64_t id = db_column_int64(s, 0), procedure_id = db_column_int64(s, 3);
+	int64_t received = db_column_int64(s, 4), files = db_column_int64(s, 5);
+	int64_t bytes = db_column_int64(s, 6);
+	if (!dossier_spam_allowed(db_column_text(s, 1), db_column_text(s, 2))) {
+		st = STATUS_CONFLICT;
+		goto fail;
+	}
+	if ((st = db_prepare(c, "INSERT INTO dossier_spam (unit_id, dossier_id, code, procedure_id,"
+				" received_at, marked_at, marked_by, files, bytes)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &s)) != STATUS_OK)
+		goto fail;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_int64(s, 2, id);
+	db_bind_text(s, 3, code);
+	db_bind_int64(s, 4, procedure_id);
+	db_bind_int64(s, 5, received);
+	db_bind_int64(s, 6, now);
+	db_bind_int64(s, 7, actor != NULL ? actor->user_id : 0);
+	db_bind_int64(s, 8, files);
+	db_bind_int64(s, 9, bytes);
+	if ((st = db_exec(s)) != STATUS_OK)
+		goto fail;
+	/* The dossier leaves every queue, list and statistic with its rows; its files (each
+	 * row of dossier_file belongs to this dossier alone) are freed. */
+	if ((st = db_prepare(c, "DELETE FROM dossier_file WHERE unit_id = ?1 AND dossier_id = ?2",
+			     &s)) != STATUS_OK || (st = delete_of(s, unit_id, id)) != STATUS_OK)
+		goto fail;
+	if ((st = db_prepare(c, "DELETE FROM dossier_event WHERE unit_id = ?1 AND dossier_id = ?2",
+			     &s)) != STATUS_OK || (st = delete_of(s, unit_id, id)) != STATUS_OK)
+		goto fail;
+	if ((st = db_prepare(c, "DELETE FROM dossier WHERE unit_id = ?1 AND id = ?2",
+			     &s)) != STATUS_OK || (st = delete_of(s, unit_id, id)) != STATUS_OK)
+		goto fail;
+	json_t *before = json_pack("{s:s, s:I, s:I, s:I}", "code", code,
+		"received_at", (json_int_t)received, "files", (json_int_t)files,
+		"bytes", (json_int_t)bytes);
+	st = audit_append(c, unit_id, actor, now, "dossier.spam", "dossier", id, before, NULL);
+	json_decref(before);
+	if (st)
+		goto fail;
+	return db_commit(c);
+fail:
+	db_rollback(c);
+	return st;
+}
+
 /* ---- supplement (Mẫu 02) ---- */
 
 enum status dossier_request_supplement(struct db_conn *c, const struct calendar *cal,

@@ -431,10 +431,14 @@ static const char *check_identity(struct arena *a, struct onestop_content *in)
 	if (problem == NULL)
 		problem = check_field(a, &in->basis_effective, 10, false, false,
 			"Ngày có hiệu lực không hợp lệ (dạng năm-tháng-ngày).");
-	int y, m, d;
+	int64_t first, last, effective;
+	clock_from_local(ONESTOP_BASIS_YEAR_MIN, 1, 1, 0, 0, &first);
+	clock_from_local(ONESTOP_BASIS_YEAR_MAX, 12, 31, 0, 0, &last);
 	if (problem == NULL && *in->basis_effective != '\0' &&
-	    !clock_parse_date(in->basis_effective, &y, &m, &d))
-		problem = "Ngày có hiệu lực không hợp lệ (dạng năm-tháng-ngày).";
+	    clock_parse_input(in->basis_effective, false, first, last, &effective) !=
+		    CLOCK_INPUT_OK)
+		problem = "Ngày có hiệu lực không hợp lệ (dạng năm-tháng-ngày, từ năm 1945 đến "
+			  "năm 2100).";
 	return problem;
 }
 

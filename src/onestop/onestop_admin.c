@@ -341,6 +341,8 @@ enum status onestop_admin_version(struct request *r)
 	json_t *procedure = onestop_version_model(r, p.code, &v);
 	if (procedure == NULL)
 		return STATUS_INTERNAL;
+	/* Staff only: the public model names no account. */
+	json_object_set_new(procedure, "saved_by", json_string(v.saved_by));
 	json_object_set_new(procedure, "is_current", json_boolean(v.id == p.current.id));
 	json_object_set_new(procedure, "admin_url", json_string(admin_url(r, p.code)));
 	request_view(r, "onestop/version", json_pack("{s:s, s:o}", "page_title",

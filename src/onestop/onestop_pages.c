@@ -66,10 +66,10 @@ json_t *onestop_version_model(struct request *r, const char *code, const struct 
 	const struct onestop_content *c = &v->content;
 	char saved[32];
 	clock_format_vi_short(v->saved_at, saved, sizeof saved);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:s, s:o}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:o}",
 		"code", code, "url", procedure_url(r, code), "name", c->name, "field", c->field,
 		"field_url", field_url(r, c->field), "national_code", c->national_code,
-		"version", (json_int_t)v->version, "saved_at", saved, "saved_by", v->saved_by,
+		"version", (json_int_t)v->version, "saved_at", saved,
 		"legal_time", time_model(r, &c->legal), "time_note", c->time_note,
 		"documents", onestop_documents_array(c->documents));
 	if (o == NULL)

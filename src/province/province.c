@@ -2,7 +2,6 @@
 #include "province/province.h"
 
 #include "base/arena.h"
-#include "base/utf8.h"
 #include "text/text.h"
 
 #include <ctype.h>
@@ -78,19 +77,11 @@ const char *province_unit_check(struct arena *a, const char *code, const char *n
 	*out = (struct province_unit_input){ 0 };
 	if (code == NULL || !code_valid(code))
 		return "Mã đơn vị gồm 1 đến 40 ký tự chữ, số, dấu chấm, gạch ngang hoặc gạch dưới.";
-	if (name == NULL || !utf8_valid(name, strlen(name)))
-		return "Tên đơn vị không hợp lệ.";
-	const char *nfc = text_nfc(a, name, strlen(name));
-	if (nfc == NULL)
-		return "Tên đơn vị không hợp lệ.";
-	nfc += strspn(nfc, " ");
-	size_t n = strlen(nfc);
-	while (n > 0 && nfc[n - 1] == ' ')
-		n--;
-	if (n == 0 || n > PROVINCE_NAME_MAX || memchr(nfc, '\n', n) != NULL)
-		return "Tên đơn vị cần từ 1 đến 200 byte, trên một dòng.";
+	const char *clean = text_clean(a, name, PROVINCE_NAME_MAX, false);
+	if (clean == NULL || *clean == '\0' || strlen(clean) > PROVINCE_NAME_MAX)
+		return "Tên đơn vị cần từ 1 đến 200 byte, trên một dòng, không có ký tự điều khiển.";
 	out->code = arena_strdup(a, code);
-	out->name = arena_strndup(a, nfc, n);
+	out->name = clean;
 	out->admin = admin;
 	if (out->code == NULL || out->name == NULL)
 		return "Dữ liệu quá dài.";

@@ -347,6 +347,36 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+bool text_has_hidden_controls(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p != '\0'; p++) {
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return true;
+		if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+				     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+			return true;
+	}
+	return false;
+}
+
+/* Line breaks as LF only, in place: a browser sends CRLF, and a lone CR would move a
+ * terminal's cursor back over what was printed before it. */
+static void unify_line_breaks(char *s)
+{
+	char *out = s;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\r') {
+			*out++ = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+}
+
 const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool multiline)
 {
 	if (s == NULL)
@@ -368,6 +398,8 @@ const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool mu
 		for (char *p = nfc; *p; p++)
 			if (*p == '\r' || *p == '\n' || *p == '\t')
 				*p = ' ';
+	} else {
+		unify_line_breaks(nfc);
 	}
-	return utf8_has_controls(nfc, strlen(nfc)) ? NULL : nfc;
+	return utf8_has_controls(nfc, strlen(nfc)) || text_has_hidden_controls(nfc) ? NULL : nfc;
 }

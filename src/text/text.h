@@ -12,10 +12,16 @@ struct arena;
 char *text_nfc(struct arena *a, const char *s, size_t n);
 
 /* A form field as stored: spaces trimmed at both ends, valid UTF-8 of at most max_chars
- * code points, in NFC, without control characters; a one-line field (multiline false)
- * gets its line breaks and tabs turned into spaces. s NULL is "". NULL when it is not
- * acceptable or the arena is full. */
+ * code points, in NFC, without control characters (C0 but tab and line breaks, DEL, C1) or
+ * bidirectional overrides and isolates; a one-line field (multiline false) gets its line
+ * breaks and tabs turned into spaces, a multi-line one its CRLF and lone CR into LF. s NULL
+ * is "". NULL when it is not acceptable or the arena is full. */
 const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool multiline);
+
+/* Whether UTF-8 s holds a C1 control (U+0080..U+009F) or a bidirectional embedding,
+ * override or isolate (U+202A..U+202E, U+2066..U+2069): invisible, they reorder or hide what
+ * a page, a printed form or a terminal shows around them. */
+bool text_has_hidden_controls(const char *s);
 
 /* Search key of s: NFC, case folded, every combining mark removed (tone and vowel
  * marks: "Hòa", "hoà", "HOA" and NFD input all give "hoa"), đ/Đ -> d, every run of

@@ -121,6 +121,27 @@ bool clock_parse_local_datetime(const char *s, int64_t *out)
 	return clock_from_local(y, mo, d, h, mi, out);
 }
 
+enum clock_input clock_parse_input(const char *s, bool with_time, int64_t min, int64_t max,
+				   int64_t *out)
+{
+	int64_t t;
+	int y, m, d;
+	if (with_time ? !clock_parse_local_datetime(s, &t)
+		      : !clock_parse_date(s, &y, &m, &d) || !clock_from_local(y, m, d, 0, 0, &t))
+		return CLOCK_INPUT_INVALID;
+	if (t < min || t > max)
+		return CLOCK_INPUT_OUT_OF_RANGE;
+	*out = t;
+	return CLOCK_INPUT_OK;
+}
+
+void clock_range_words(int64_t min, int64_t max, char *out, size_t n)
+{
+	struct clock_local a = clock_to_local(min), b = clock_to_local(max);
+	snprintf(out, n, "từ %02d/%02d/%04d đến %02d/%02d/%04d", a.day, a.month, a.year, b.day,
+		 b.month, b.year);
+}
+
 const char *clock_weekday_vi(int weekday)
 {
 	static const char *const names[] = { "Chủ nhật", "Thứ 2", "Thứ 3", "Thứ 4",

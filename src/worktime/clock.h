@@ -40,6 +40,22 @@ bool clock_parse_month(const char *s, int *year, int *month);
  * T) into UTC seconds; false if it is not a real date and time. */
 bool clock_parse_local_datetime(const char *s, int64_t *out);
 
+/* What clock_parse_input found. */
+enum clock_input {
+	CLOCK_INPUT_OK,
+	CLOCK_INPUT_INVALID,      /* not a real date (and time) of the expected shape */
+	CLOCK_INPUT_OUT_OF_RANGE, /* a real one outside the range the field allows */
+};
+
+/* The one parser of dates typed into a form: "YYYY-MM-DD" (its local midnight) when
+ * with_time is false, else a local "YYYY-MM-DDTHH:MM" (a space may replace the T), strictly,
+ * into UTC seconds *out, accepted only in [min, max]: every date field states its range. */
+enum clock_input clock_parse_input(const char *s, bool with_time, int64_t min, int64_t max,
+				   int64_t *out);
+/* "từ 07/07/2015 đến 31/12/2036": the local days of [min, max], for the message of a date
+ * out of its range, into out (at least 40 bytes). */
+void clock_range_words(int64_t min, int64_t max, char *out, size_t n);
+
 /* Writes the weekday as Vietnamese sites write it: "Thứ 2".."Thứ 7", "Chủ nhật". */
 const char *clock_weekday_vi(int weekday);
 /* "Thứ 3, Ngày 07/07/2015, 08:10" for UTC seconds t, into out (at least 48 bytes). */

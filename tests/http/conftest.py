@@ -139,6 +139,12 @@ class Client:
         assert r.status_code == 303, ("login as %s" % user, r.status_code, squash(r.text)[:300])
         return self
 
+    def set_own_password(self, current, new):
+        """Replaces the signed-in account's password (a one-time one at first sign-in)."""
+        token = self.csrf_from("/quan-tri/mat-khau")
+        return self.post("/quan-tri/mat-khau", {"csrf": token, "current_password": current,
+                                                "password": new, "password_again": new})
+
     def logout(self):
         r, doc = self.page("/quan-tri")
         return self.post("/quan-tri/dang-xuat", {"csrf": self.csrf(doc, "/quan-tri/dang-xuat")})

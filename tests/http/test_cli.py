@@ -1,7 +1,8 @@
 """The command line: help, user management, backup while serving and restore."""
 import pytest
 
-from conftest import PASSWORDS, STORE, phuong
+from conftest import PASSWORDS, STORE, database_url, phuong
+from dbutil import Db
 from util import create_article, png_bytes, public_article, text
 
 COMMANDS = [[], ["serve"], ["user"], ["user", "add"], ["backup"], ["restore"], ["audit"],
@@ -35,6 +36,37 @@ def test_user_add_checks_its_input(scratch):
         r = phuong("user", "add", *args, "--data", data, "--password-stdin", stdin=pw)
         assert r.returncode != 0, args
         assert r.stderr.strip(), args
+
+
+def test_user_names_are_cleaned_and_listed_without_terminal_escapes(scratch):
+    data = scratch / "data"
+    data.mkdir()
+    for name in ("Nguyễn\x1b[2JVăn An", "Lê\x07Văn", "Phạm \u202eiV naV", "Hồ\u2067An"):
+        r = phuong("user", "add", "xau", "--role", "editor", "--name", name, "--data", data,
+                   "--password-stdin", stdin="Mật khẩu đủ dài 2015\n")
+        assert r.returncode == 2 and "họ tên" in r.stderr, (name, r.stderr)
+    r = phuong("user", "add", "tot", "--role", "editor", "--name", "Trần\rThị Bé", "--data",
+               data, "--password-stdin", stdin="Mật khẩu đủ dài 2015\n")
+    assert r.returncode == 0, r.stderr
+    # A name stored before names were cleaned is listed with its controls escaped.
+    db = Db(database_url(data))
+    char = "char" if STORE == "sqlite" else "chr"
+    db.run("UPDATE app_user SET display_name = 'Cũ' || %s(27) || '[31m' || %s(8238) || 'x'"
+           " WHERE username = 'tot'" % (char, char))
+    out = phuong("user", "list", "--data", data).stdout
+    assert "\x1b" not in out and "\u202e" not in out and "\\x1B[31m" in out, out
+    r = phuong("user", "add", "trang", "--role", "editor", "--name", "Trần Thị Bé", "--data", data)
+    assert r.returncode == 0 and "Trần Thị Bé" in phuong("user", "list", "--data", data).stdout
+
+
+def test_a_generated_password_is_one_time(fresh):
+    r = phuong("user", "add", "mot-lan", "--role", "editor", "--data", fresh.data)
+    assert r.returncode == 0, r.stderr
+    password = r.stdout.strip().rsplit(" ", 1)[-1]
+    c = fresh.client()
+    assert c.login("mot-lan", password).status_code == 303
+    r = c.get("/quan-tri/bai-viet")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/quan-tri/mat-khau")
 
 
 @pytest.mark.skipif(STORE != "sqlite", reason="phuong backup copies the SQLite file; "

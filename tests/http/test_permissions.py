@@ -62,7 +62,15 @@ def test_admin_adds_an_editor_who_can_log_in(module_server, admin):
     assert "bien-tap-2" in text(admin.page("/quan-tri/nguoi-dung")[1])
     c = module_server.client()
     assert c.login("bien-tap-2", NEW_USER["password"]).status_code == 303
+    # The password the admin typed is one-time: the account must replace it first.
+    r = c.get("/quan-tri/bai-viet")
+    assert r.status_code == 303 and path_of(r.headers["Location"]) == "/quan-tri/mat-khau"
+    r = c.set_own_password(NEW_USER["password"], NEW_USER["password"])
+    assert r.status_code == 422 and "khác" in text(r.content)  # the same is no change
+    assert c.set_own_password(NEW_USER["password"], "Mật khẩu của tôi 2016 #1").status_code == 303
+    assert c.get("/quan-tri/bai-viet").status_code == 200
     assert c.get("/quan-tri/nguoi-dung").status_code == 403  # an editor, not an admin
+    assert module_server.client().login("bien-tap-2", NEW_USER["password"]).status_code == 401
 
 
 def test_admin_user_form_rejects_bad_input(admin):
@@ -74,6 +82,27 @@ def test_admin_user_form_rejects_bad_input(admin):
         r = admin.post("/quan-tri/nguoi-dung", fields)
         assert r.status_code == 422, (bad, r.status_code)
         assert is_vietnamese(text(r.content))
+
+
+@pytest.mark.parametrize("name", ["Nguyễn \x1b[2J\x1b[HVăn An", "Lê\x07Văn",
+                                  "Phạm \u202eiV naV", "Đỗ \u2066An\u2069", "Hồ\x9bAn",
+                                  "Tên dài " * 20])
+def test_a_display_name_with_controls_or_bidi_overrides_is_refused(module_server, admin, name):
+    token = admin.csrf_from("/quan-tri/nguoi-dung")
+    r = admin.post("/quan-tri/nguoi-dung", dict(NEW_USER, username="ten-xau", display_name=name,
+                                                csrf=token))
+    assert r.status_code == 422 and "Họ tên" in text(r.content), r.status_code
+    assert int(module_server.db.value(
+        "SELECT count(*) FROM app_user WHERE username = 'ten-xau'")) == 0
+
+
+def test_a_lone_cr_in_a_display_name_becomes_a_space(module_server, admin):
+    token = admin.csrf_from("/quan-tri/nguoi-dung")
+    r = admin.post("/quan-tri/nguoi-dung", dict(NEW_USER, username="ten-cr", csrf=token,
+                                                display_name="Trần\rThị\r\nBé"))
+    assert r.status_code == 303, r.status_code
+    assert module_server.db.value("SELECT display_name FROM app_user WHERE username = 'ten-cr'"
+                                  ) == "Trần Thị  Bé"
 
 
 def anonymous_posts(aid):

@@ -65,6 +65,7 @@ PARAMS = {
     "/quan-tri/ho-so/{}/nhan-bo-sung": ["dossier"],
     "/quan-tri/ho-so/{}/phieu-bo-sung": ["dossier"],
     "/quan-tri/ho-so/{}/tu-choi": ["dossier"],
+    "/quan-tri/ho-so/{}/thu-rac": ["online_dossier"],
     "/quan-tri/ho-so/{}/phieu-tu-choi": ["dossier"],
     "/quan-tri/ho-so/{}/xin-loi-hen-lai": ["dossier"],
     "/quan-tri/ho-so/{}/van-ban-xin-loi": ["dossier"],
@@ -338,6 +339,8 @@ def test_province_viewer_sees_units_side_by_side(units):
     ({"code": "có dấu", "hosts": "moi.test"}, "Mã đơn vị"),
     ({"code": "27006", "hosts": "moi.test", "admin": "A"}, "Tên đăng nhập"),
     ({"code": "27007", "hosts": "moi.test", "name": ""}, "Tên đơn vị"),
+    ({"code": "27008", "hosts": "moi.test", "name": "Xã \x1b[31mMới"}, "Tên đơn vị"),
+    ({"code": "27009", "hosts": "moi.test", "name": "Xã \u202eiớM"}, "Tên đơn vị"),
 ])
 def test_unit_form_refuses_bad_input(units, fields, message):
     s, province = units["server"], units["province"]
@@ -378,6 +381,9 @@ def clerk_of_unit_b(units):
         assert r.status_code == 303, squash(r.text)[:300]
         clerk_b = Client(s, host=HOST_B)
         assert login(clerk_b, "canbo-b", CLERK_PASSWORD).status_code == 303
+        # The password the admin typed is one-time.
+        r = clerk_b.set_own_password(CLERK_PASSWORD, CLERK_PASSWORD + " mới")
+        assert r.status_code == 303, squash(r.text)[:300]
         units["clerk_b"] = clerk_b
     return units["clerk_b"]
 

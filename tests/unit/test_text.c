@@ -145,6 +145,13 @@ static void clean_trims_normalises_and_limits(void **state)
 	assert_null(text_clean(a, "đúng chín", 8, false));
 	assert_null(text_clean(a, "\xff\xfe", 10, false));            /* not UTF-8 */
 	assert_null(text_clean(a, "a\x01" "b", 10, false));               /* a control */
+	assert_null(text_clean(a, "Ti\x1b[31mến", 20, false));           /* ESC */
+	assert_null(text_clean(a, "chuông\a", 20, true));                /* BEL */
+	assert_null(text_clean(a, "a\xc2\x9b" "b", 20, false));           /* C1 CSI */
+	assert_null(text_clean(a, "An \xe2\x80\xae" "nahT", 20, false)); /* right-to-left override */
+	assert_null(text_clean(a, "An \xe2\x81\xa6" "x", 20, true));      /* left-to-right isolate */
+	assert_string_equal(text_clean(a, "a\rb", 10, false), "a b");      /* a lone CR */
+	assert_string_equal(text_clean(a, "một\r\nhai\rba", 20, true), "một\nhai\nba");
 	arena_free(a);
 }
 

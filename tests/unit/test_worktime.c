@@ -64,6 +64,22 @@ static void strict_parsing(void **state)
 	assert_int_equal(start, 1796058000);
 	assert_int_equal(end, 1798736400);
 	assert_false(clock_month_bounds(2026, 13, &start, &end));
+	/* A form's date: strict shape, a real date, and within the field's range. */
+	int64_t lo = 1436202000, hi = 1436202000 + 366 * 86400; /* 2015-07-07 .. 2016-07-07 */
+	assert_int_equal(clock_parse_input("2015-07-07T08:10", true, lo, hi, &t), CLOCK_INPUT_OK);
+	assert_int_equal(t, 1436231400);
+	assert_int_equal(clock_parse_input("2015-07-07", false, lo, hi, &t), CLOCK_INPUT_OK);
+	assert_int_equal(t, lo);
+	assert_int_equal(clock_parse_input("9999-12-31T23:59", true, lo, hi, &t),
+			 CLOCK_INPUT_OUT_OF_RANGE);
+	assert_int_equal(clock_parse_input("2015-07-06", false, lo, hi, &t),
+			 CLOCK_INPUT_OUT_OF_RANGE);
+	assert_int_equal(clock_parse_input("2015-07-07", true, lo, hi, &t), CLOCK_INPUT_INVALID);
+	assert_int_equal(clock_parse_input("2015-02-30", false, lo, hi, &t), CLOCK_INPUT_INVALID);
+	assert_int_equal(clock_parse_input(NULL, false, lo, hi, &t), CLOCK_INPUT_INVALID);
+	char words[64];
+	clock_range_words(lo, hi, words, sizeof words);
+	assert_string_equal(words, "từ 07/07/2015 đến 07/07/2016");
 }
 
 int main(void)

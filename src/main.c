@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,11 +91,13 @@ static const char usage_migrate_to[] =
 	"usage: phuong migrate-to postgresql://USER@HOST:PORT/NAME [--data DIR | --database URL]\n"
 	"Copies every row and file of this ward's SQLite database (stop the server first)\n"
 	"into an empty PostgreSQL database, in one transaction, and checks each table's row\n"
-	"count: a ward joining its province. The SQLite file is only read.\n";
+	"count: a ward joining its province. The SQLite file is only read. Refused while a\n"
+	"server holds DIR/phuong.lock.\n";
 
 static const char usage_restore[] =
 	"usage: phuong restore FILE [--data DIR]\n"
-	"Checks FILE and puts it in place of the database. Stop the server first.\n";
+	"Checks FILE and puts it in place of the database. Stop the server first: a server\n"
+	"holds DIR/phuong.lock while it runs, and restore refuses to start while it does.\n";
 
 static const char usage_audit[] =
 	"usage: phuong audit verify [--data DIR]\n"
@@ -254,6 +258,36 @@ static int mkdir_data(const char *dir)
 	return 0;
 }
 
+/* The data folder's lock file: a server holds it shared for its lifetime; restore and
+ * migrate-to take it exclusive without waiting, so neither runs under a live server. */
+#define DATA_LOCK_FILE "phuong.lock"
+
+/* Locks DIR/phuong.lock (shared or exclusive), never waiting: the open descriptor (kept
+ * until exit: the lock goes with the process), or -1 after printing why. */
+static int data_lock(const char *dir, bool exclusive)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/" DATA_LOCK_FILE, dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		fprintf(stderr, "phuong: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK && exclusive)
+		fprintf(stderr, "phuong: máy chủ đang chạy trên thư mục dữ liệu '%s' (%s bị khóa):"
+			" hãy dừng máy chủ trước / a server is running on this data folder: stop it"
+			" first\n", dir, path);
+	else if (errno == EWOULDBLOCK)
+		fprintf(stderr, "phuong: thư mục dữ liệu '%s' đang được khôi phục hoặc chuyển"
+			" (%s bị khóa) / a restore or migrate-to is running on it\n", dir, path);
+	else
+		fprintf(stderr, "phuong: cannot lock '%s': %s\n", path, strerror(errno));
+	close(fd);
+	return -1;
+}
+
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -265,6 +299,8 @@ static int cmd_serve(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	parse_cli(argc, argv, &cli, usage_serve);
+	if (mkdir_data(cli.cfg.data_dir) != 0 || data_lock(cli.cfg.data_dir, false) < 0)
+		return 1;
 	static struct app app;
 	if (!app_open(&app, &cli.cfg))
 		die("cannot start");
@@ -422,6 +458,8 @@ static int cmd_migrate_to(int argc, char **argv)
 		fputs("phuong: the source (--data or --database) must be a SQLite database\n", stderr);
 		return 2;
 	}
+	if (mkdir_data(cli.cfg.data_dir) != 0 || data_lock(cli.cfg.data_dir, true) < 0)
+		return 1;
 	/* Brings the ward's file to this binary's schema first, as the target gets. */
 	struct db *source = db_open(cli.cfg.database, 1);
 	if (source == NULL) {
@@ -455,7 +493,7 @@ static int cmd_restore(int argc, char **argv)
 		fputs(usage_restore, stderr);
 		return 2;
 	}
-	if (mkdir_data(cli.cfg.data_dir) != 0)
+	if (mkdir_data(cli.cfg.data_dir) != 0 || data_lock(cli.cfg.data_dir, true) < 0)
 		return 1;
 	enum status st = db_restore(cli.cfg.database, cli.args[0]);
 	if (st) {

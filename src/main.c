@@ -13,6 +13,7 @@
 #include "onestop/onestop.h"
 #include "onestop/receipt.h"
 #include "store/store.h"
+#include "unitkey/unitkey.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -566,7 +567,7 @@ static int receipt_unit_key(struct cli *cli, const char *unit, unsigned char *pk
 		st = app_ensure_unit(c, "1", cli->cfg.unit_name, time(NULL));
 	}
 	if (st == STATUS_OK)
-		st = receipt_store_key(c, unit_id, time(NULL), pk, sk);
+		st = unitkey_get(c, unit_id, time(NULL), pk, sk);
 	db_release(c);
 	db_close(db);
 	if (st == STATUS_NOT_FOUND) {
@@ -601,7 +602,7 @@ static int cmd_receipt(int argc, char **argv)
 		return 0;
 	}
 	if (cli.nargs == 2 && strcmp(cli.args[0], "verify") == 0 && public_key != NULL) {
-		if (!receipt_hex_decode(public_key, pk, sizeof pk)) {
+		if (!unitkey_hex_decode(public_key, pk, sizeof pk)) {
 			fputs("phuong receipt: --public-key phải là 64 chữ số hex\n", stderr);
 			return 2;
 		}

@@ -613,7 +613,7 @@ enum status dossier_admin_receipt_qr(struct request *r)
 	if (st)
 		return st;
 	unsigned char pk[RECEIPT_PUBLIC_KEY_BYTES], sk[RECEIPT_SECRET_KEY_BYTES];
-	st = receipt_store_key(r->db, r->unit_id, r->now, pk, sk);
+	st = unitkey_get(r->db, r->unit_id, r->now, pk, sk);
 	if (st)
 		return st;
 	/* The procedure as the national portal codes it, else as this unit numbers it. */

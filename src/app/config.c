@@ -23,6 +23,7 @@ void config_defaults(struct config *cfg)
 		.connection_timeout_s = 30,
 		.connection_limit = 2000,
 		.lookup_limit = 30,
+		.audit_checkpoint_minutes = 10,
 		.access_log = true,
 	};
 }
@@ -107,6 +108,8 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return parse_int(value, 1, 100000, &cfg->connection_limit);
 	if (strcmp(name, "lookup_limit") == 0)
 		return parse_int(value, 0, 1000000, &cfg->lookup_limit);
+	if (strcmp(name, "audit_checkpoint_minutes") == 0)
+		return parse_int(value, 0, 24 * 60, &cfg->audit_checkpoint_minutes);
 	if (strcmp(name, "access_log") == 0)
 		return parse_bool(value, &cfg->access_log);
 	if (strcmp(name, "dev") == 0)

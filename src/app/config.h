@@ -18,6 +18,7 @@ struct config {
 	int connection_timeout_s;
 	int connection_limit;
 	int lookup_limit;      /* public dossier lookups per address per 10 minutes; 0: no limit */
+	int audit_checkpoint_minutes; /* sign the audit log's head this often; 0: never */
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */

@@ -1,6 +1,7 @@
 -- 0019_dossier_access.sql (sqlite): staff reading a dossier, written down (the personal data
 -- protection law makes the unit answer for who read a citizen's data): its page, a file the
--- citizen attached, a printed form. One row per reading, written outside any transaction.
+-- citizen attached, a printed form. One row per reading; the server keeps readings in
+-- memory and writes them in one transaction every 2 s (src/onestop/dossier_access.h).
 --
 -- Not the hash-chained audit_log: a chain row reads the head and hashes it under the
 -- writers' lock, so every staff read would queue behind every write; readings change

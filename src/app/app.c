@@ -1,5 +1,5 @@
-/* app.c: opening and closing the application; the background flusher of view counts and
- * audit log checkpoints */
+/* app.c: opening and closing the application; the background flusher of view counts,
+ * readings of dossiers and audit log checkpoints */
 #include "app/app.h"
 
 #include "app/page_cache.h"
@@ -11,6 +11,7 @@
 #include "html/template.h"
 #include "news/news.h"
 #include "onestop/dossier.h"
+#include "onestop/dossier_access.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -91,6 +92,12 @@ static void *flusher_main(void *opaque)
 		db_release(c);
 		if (st)
 			log_warn("cannot write view counts: %s (kept for the next try)", status_name(st));
+		c = db_acquire(app->db);
+		st = dossier_access_flush(c);
+		db_release(c);
+		if (st)
+			log_warn("cannot write readings of dossiers: %s (kept for the next try)",
+				 status_name(st));
 		int64_t now = time(NULL);
 		if (app->cfg.audit_checkpoint_minutes > 0 && now >= app->next_checkpoint) {
 			audit_checkpoint_tick(app);
@@ -122,6 +129,8 @@ void app_close(struct app *app)
 		struct db_conn *c = db_acquire(app->db);
 		if (news_views_flush(c) != STATUS_OK)
 			log_error("view counts of the last seconds were not written");
+		if (dossier_access_flush(c) != STATUS_OK)
+			log_error("readings of dossiers of the last seconds were not written");
 		db_release(c);
 		if (app->flusher && app->cfg.audit_checkpoint_minutes > 0)
 			audit_checkpoint_tick(app);

@@ -76,7 +76,8 @@ struct app {
 /* Opens the database, loads templates, translations and static files. false and a
  * logged reason if anything is missing or broken. */
 bool app_open(struct app *app, const struct config *cfg);
-/* Starts the background work (view counter flushing, audit log checkpoints). */
+/* Starts the background work (view counts and dossier readings flushed, audit log
+ * checkpoints). */
 void app_start_background(struct app *app);
 /* Stops background work, flushes counters, checkpoints the audit log, closes everything. */
 void app_close(struct app *app);

@@ -3,6 +3,7 @@
 
 #include "base/log.h"
 #include "base/num.h"
+#include "store/store.h"
 #include "unitkey/unitkey.h"
 
 #include <errno.h>
@@ -87,11 +88,20 @@ enum status audit_checkpoint_make(struct db_conn *c, int64_t unit_id, int64_t no
 {
 	memset(out, 0, sizeof *out);
 	unsigned char pk[UNITKEY_PUBLIC_BYTES], sk[UNITKEY_SECRET_BYTES];
-	enum status st = audit_store_unit_code(c, unit_id, out->unit);
+	/* One write transaction: the key may be made on first use, and on SQLite a write must
+	 * not meet the read snapshot of a statement left open before. */
+	enum status st = db_begin(c);
+	if (st)
+		return st;
+	st = audit_store_unit_code(c, unit_id, out->unit);
 	if (st == STATUS_OK)
 		st = audit_head(c, &out->id, out->hash);
 	if (st == STATUS_OK)
 		st = unitkey_get(c, unit_id, now, pk, sk);
+	if (st == STATUS_OK)
+		st = db_commit(c);
+	else
+		db_rollback(c);
 	if (st)
 		return st;
 	snprintf(out->chain, sizeof out->chain, "%s", AUDIT_CHAIN_ALL);

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-enum status dossier_access_note(struct db_conn *c, int64_t unit_id, const char *code,
-				const struct audit_actor *actor, const char *kind,
-				const char *detail, int64_t now)
+enum status dossier_access_store(struct db_conn *c, int64_t unit_id, const char *code,
+				 int64_t user_id, const char *actor, const char *kind,
+				 const char *detail, int64_t at)
 {
 	struct db_stmt *s;
 	/* The casts tell PostgreSQL the types of parameters that stand in a select list. */
@@ -20,11 +20,11 @@ enum status dossier_access_note(struct db_conn *c, int64_t unit_id, const char *
 		return st;
 	db_bind_int64(s, 1, unit_id);
 	db_bind_text(s, 2, code);
-	db_bind_int64(s, 3, actor->user_id);
-	db_bind_text(s, 4, actor->name);
+	db_bind_int64(s, 3, user_id);
+	db_bind_text(s, 4, actor);
 	db_bind_text(s, 5, kind);
-	db_bind_text(s, 6, detail != NULL ? detail : "");
-	db_bind_int64(s, 7, now);
+	db_bind_text(s, 6, detail);
+	db_bind_int64(s, 7, at);
 	return db_exec(s);
 }
 

@@ -493,7 +493,7 @@ static bool may_request_supplement(const struct request *r)
 /* ---- who read the dossier (dossier_access.h) ---- */
 
 /* Writes down that the signed-in staff member read the dossier of code: its page, a file
- * (detail: its name), a printed form (its title). A reading that cannot be written down is
+ * (detail: its name), a printed form (its title). A reading that cannot be noted is
  * refused, so that none goes unrecorded. */
 static enum status note_reading(struct request *r, const char *code, const char *kind,
 				const char *detail)
@@ -515,7 +515,9 @@ static enum status history_model(struct request *r, const char *code, int64_t li
 {
 	json_t *lines, *e;
 	bool more;
-	enum status st = dossier_access_list(r->db, r->unit_id, code, limit, &lines, &more);
+	enum status st = dossier_access_flush(r->db); /* the readings still in memory too */
+	if (st == STATUS_OK)
+		st = dossier_access_list(r->db, r->unit_id, code, limit, &lines, &more);
 	if (st)
 		return st;
 	size_t i;

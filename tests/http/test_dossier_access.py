@@ -4,8 +4,9 @@ leader sees the dossier's reading history on its page, the admin on a page of it
 (without the dossier's contents); a clerk or specialist sees neither. The record is
 append-only and scoped by unit."""
 import re
+import time
 
-from test_dossiers import PDF, ONLINE, online_form
+from test_dossiers import PDF, ONLINE, add_staff, login, online_form
 from test_dossiers import office  # noqa: F401 (the fixture)
 from util import parse, squash, text
 
@@ -33,13 +34,6 @@ def test_a_clerks_reading_is_written_down_and_shown_to_the_leader_only(office):
     assert clerk.get(href).status_code == 200
     assert clerk.get("/quan-tri/ho-so/%s/phieu-kiem-soat" % code).status_code == 200
 
-    rows = s.db.rows("SELECT a.kind, a.detail, a.actor, a.user_id, a.unit_id FROM dossier_access a"
-                     " JOIN dossier d ON d.id = a.dossier_id WHERE d.code = '%s' ORDER BY a.id"
-                     % code)
-    assert [(r["kind"], r["actor"]) for r in rows] == [
-        ("page", "canbo"), ("file", "canbo"), ("form", "canbo")], rows
-    assert rows[1]["detail"] == "to-khai.pdf" and "kiểm soát" in rows[2]["detail"]
-
     r, doc = leader.page("/quan-tri/ho-so/%s" % code)
     assert r.status_code == 200
     lines = history_lines(doc)
@@ -48,6 +42,13 @@ def test_a_clerks_reading_is_written_down_and_shown_to_the_leader_only(office):
     assert all(TIME.search(l) for l in clerks), clerks
     assert any("to-khai.pdf" in l for l in clerks) and any("kiểm soát" in l for l in clerks)
     assert any("lanhdao" in l for l in lines), "the leader's own reading is not shown"
+    # Reading the history wrote the readings kept in memory: they are all in the table.
+    rows = s.db.rows("SELECT a.kind, a.detail, a.actor, a.user_id, a.unit_id FROM dossier_access a"
+                     " JOIN dossier d ON d.id = a.dossier_id WHERE d.code = '%s' ORDER BY a.id"
+                     % code)
+    assert [(r["kind"], r["actor"]) for r in rows][:3] == [
+        ("page", "canbo"), ("file", "canbo"), ("form", "canbo")], rows
+    assert rows[1]["detail"] == "to-khai.pdf" and "kiểm soát" in rows[2]["detail"]
 
     # The clerk still sees no history, nor the history page; the specialist neither.
     _, doc = clerk.page("/quan-tri/ho-so/%s" % code)
@@ -72,6 +73,20 @@ def test_the_reading_record_is_append_only(office):
     code = online_dossier_with_a_file(s)
     assert clerk.get("/quan-tri/ho-so/%s" % code).status_code == 200
     db = s.db
+    deadline = time.monotonic() + 10  # the server writes its readings every 2 s
+    while not db.rows("SELECT id FROM dossier_access") and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert db.run("UPDATE dossier_access SET actor = 'ai-do'", check=False).returncode != 0
     assert db.run("DELETE FROM dossier_access", check=False).returncode != 0
     assert len(db.rows("SELECT id FROM dossier_access")) > 0
+
+
+def test_readings_kept_in_memory_are_written_at_shutdown(fresh):
+    add_staff(fresh)
+    clerk = login(fresh, "canbo")
+    code = online_dossier_with_a_file(fresh)
+    assert clerk.get("/quan-tri/ho-so/%s" % code).status_code == 200
+    assert fresh.stop() == 0
+    rows = fresh.db.rows("SELECT a.kind, a.actor FROM dossier_access a JOIN dossier d"
+                         " ON d.id = a.dossier_id WHERE d.code = '%s'" % code)
+    assert [(r["kind"], r["actor"]) for r in rows] == [("page", "canbo")], rows

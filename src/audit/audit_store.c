@@ -165,14 +165,8 @@ enum status audit_store_unit_id(struct db_conn *c, const char *code, int64_t *un
 	if (st)
 		return st;
 	db_bind_text(s, 1, code);
-	bool has_row;
-	st = db_step(s, &has_row);
-	if (st)
-		return st;
-	if (!has_row)
-		return STATUS_NOT_FOUND;
-	*unit_id = db_column_int64(s, 0);
-	return STATUS_OK;
+	st = db_query_int64(s, unit_id);
+	return st == STATUS_OK && *unit_id == 0 ? STATUS_NOT_FOUND : st;
 }
 
 enum status audit_store_row_hash(struct db_conn *c, int64_t id, char hash[65], bool *found)

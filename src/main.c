@@ -15,8 +15,10 @@
 #include "onestop/receipt.h"
 #include "store/store.h"
 #include "text/text.h"
+#include "unitkey/unitkey.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,7 +42,8 @@ static const char usage_main[] =
 	"  backup FILE    write an online, consistent copy of the database\n"
 	"  restore FILE   replace the database with a backup (server stopped)\n"
 	"  migrate-to URL copy the SQLite database into an empty PostgreSQL database\n"
-	"  audit verify   check the hash chain of the audit log\n"
+	"  audit verify|checkpoint   check the audit log's hash chain and its signed\n"
+	"                 checkpoints; sign (and print) a checkpoint of its head\n"
 	"  routes         list what the server serves: method, path, permission\n"
 	"  calendar lunar|show|due|import|hours   lunar dates, working days, appointment\n"
 	"                 dates; import the official yearly schedule; a unit's working hours\n"
@@ -103,16 +107,24 @@ static const char usage_migrate_to[] =
 	"usage: phuong migrate-to postgresql://USER@HOST:PORT/NAME [--data DIR | --database URL]\n"
 	"Copies every row and file of this ward's SQLite database (stop the server first)\n"
 	"into an empty PostgreSQL database, in one transaction, and checks each table's row\n"
-	"count: a ward joining its province. The SQLite file is only read.\n";
+	"count: a ward joining its province. The SQLite file is only read. Refused while a\n"
+	"server holds DIR/phuong.lock.\n";
 
 static const char usage_restore[] =
 	"usage: phuong restore FILE [--data DIR]\n"
-	"Checks FILE and puts it in place of the database. Stop the server first.\n";
+	"Checks FILE and puts it in place of the database. Stop the server first: a server\n"
+	"holds DIR/phuong.lock while it runs, and restore refuses to start while it does.\n";
 
 static const char usage_audit[] =
-	"usage: phuong audit verify [--data DIR]\n"
-	"Checks every row of the audit log against the hash chain; prints the first broken\n"
-	"row and exits 1 if there is one.\n";
+	"usage: phuong audit verify [--checkpoint TEXT] [--data DIR]\n"
+	"       phuong audit checkpoint [--print] [--data DIR]\n"
+	"'verify' checks every row of the audit log against the hash chain, then every signed\n"
+	"checkpoint of DIR/audit-checkpoints (and TEXT, a checkpoint kept on paper): each must\n"
+	"be signed by its unit's key and its row still in the log with its hash, so rows\n"
+	"deleted from the end are found. Prints what is broken and exits 1, or exits 0.\n"
+	"'checkpoint' signs the log's head (last row, its hash, the time), appends it to\n"
+	"DIR/audit-checkpoints, and prints it; --print adds a short text to file on paper or\n"
+	"send upward. The server writes one every audit_checkpoint_minutes and at shutdown.\n";
 
 struct cli {
 	struct config cfg;
@@ -307,6 +319,36 @@ static int mkdir_data(const char *dir)
 	return 0;
 }
 
+/* The data folder's lock file: a server holds it shared for its lifetime; restore and
+ * migrate-to take it exclusive without waiting, so neither runs under a live server. */
+#define DATA_LOCK_FILE "phuong.lock"
+
+/* Locks DIR/phuong.lock (shared or exclusive), never waiting: the open descriptor (kept
+ * until exit: the lock goes with the process), or -1 after printing why. */
+static int data_lock(const char *dir, bool exclusive)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/" DATA_LOCK_FILE, dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		fprintf(stderr, "phuong: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK && exclusive)
+		fprintf(stderr, "phuong: máy chủ đang chạy trên thư mục dữ liệu '%s' (%s bị khóa):"
+			" hãy dừng máy chủ trước / a server is running on this data folder: stop it"
+			" first\n", dir, path);
+	else if (errno == EWOULDBLOCK)
+		fprintf(stderr, "phuong: thư mục dữ liệu '%s' đang được khôi phục hoặc chuyển"
+			" (%s bị khóa) / a restore or migrate-to is running on it\n", dir, path);
+	else
+		fprintf(stderr, "phuong: cannot lock '%s': %s\n", path, strerror(errno));
+	close(fd);
+	return -1;
+}
+
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -318,6 +360,8 @@ static int cmd_serve(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	parse_cli(argc, argv, &cli, usage_serve);
+	if (mkdir_data(cli.cfg.data_dir) != 0 || data_lock(cli.cfg.data_dir, false) < 0)
+		return 1;
 	static struct app app;
 	if (!app_open(&app, &cli.cfg))
 		die("cannot start");
@@ -495,6 +539,8 @@ static int cmd_migrate_to(int argc, char **argv)
 		fputs("phuong: the source (--data or --database) must be a SQLite database\n", stderr);
 		return 2;
 	}
+	if (mkdir_data(cli.cfg.data_dir) != 0 || data_lock(cli.cfg.data_dir, true) < 0)
+		return 1;
 	/* Brings the ward's file to this binary's schema first, as the target gets. */
 	struct db *source = db_open(cli.cfg.database, 1);
 	if (source == NULL) {
@@ -528,7 +574,7 @@ static int cmd_restore(int argc, char **argv)
 		fputs(usage_restore, stderr);
 		return 2;
 	}
-	if (mkdir_data(cli.cfg.data_dir) != 0)
+	if (mkdir_data(cli.cfg.data_dir) != 0 || data_lock(cli.cfg.data_dir, true) < 0)
 		return 1;
 	enum status st = db_restore(cli.cfg.database, cli.args[0]);
 	if (st) {
@@ -539,40 +585,6 @@ static int cmd_restore(int argc, char **argv)
 	printf("database restored from %s\n", cli.args[0]);
 	return 0;
 }
-
-static int cmd_audit(int argc, char **argv)
-{
-	struct cli cli = { 0 };
-	parse_cli(argc, argv, &cli, usage_audit);
-	if (cli.nargs != 1 || strcmp(cli.args[0], "verify") != 0) {
-		fputs(usage_audit, stderr);
-		return 2;
-	}
-	struct db *db = open_db(&cli.cfg);
-	struct db_conn *c = db_acquire(db);
-	int64_t rows, first_bad;
-	enum status st = audit_verify(c, &rows, &first_bad);
-	db_release(c);
-	db_close(db);
-	if (st) {
-		fprintf(stderr, "phuong: cannot read the audit log: %s\n", status_name(st));
-		return 1;
-	}
-	if (first_bad != 0) {
-		printf("BROKEN: audit row %lld does not match the chain (%lld rows read)\n",
-		       (long long)first_bad, (long long)rows);
-		return 1;
-	}
-	printf("OK: %lld audit rows, chain intact\n", (long long)rows);
-	return 0;
-}
-
-static const char usage_receipt[] =
-	"usage: phuong receipt key [--unit CODE] [--data DIR | --database URL]\n"
-	"       phuong receipt verify PAYLOAD --public-key HEX\n"
-	"'key' prints the unit's public key (hex), making the key pair on first use (unit 1\n"
-	"without --unit). 'verify' checks the text of a receipt's QR code against a public\n"
-	"key, with no database: exit 0 and its fields, or exit 1 and why.\n";
 
 /* Removes "--name VALUE" from argv (the first one) and returns VALUE, or NULL. */
 static const char *take_option(int *argc, char **argv, const char *name)
@@ -588,6 +600,191 @@ static const char *take_option(int *argc, char **argv, const char *name)
 	return NULL;
 }
 
+/* Removes "--name" from argv (the first one); whether it was there. */
+static bool take_flag(int *argc, char **argv, const char *name)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], name) != 0)
+			continue;
+		memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof *argv);
+		(*argc)--;
+		return true;
+	}
+	return false;
+}
+
+/* What the checkpoints said, for audit verify's summary. */
+struct checkpoint_tally {
+	int64_t head, holding;
+	struct audit_checkpoint last; /* the newest that holds (last.text empty: none) */
+	bool broken;
+};
+
+/* Checks one checkpoint line (from where: "FILE:LINE" or "--checkpoint") and prints what
+ * is wrong with it. */
+static enum status check_checkpoint(struct db_conn *c, const char *text, const char *where,
+				    struct checkpoint_tally *t)
+{
+	struct audit_checkpoint cp;
+	enum audit_checkpoint_state state;
+	enum status st = audit_checkpoint_check(c, text, &cp, &state);
+	if (st)
+		return st;
+	char when[AUDIT_TIME_TEXT_MAX];
+	audit_time_text(cp.at, when);
+	t->broken |= state != AUDIT_CHECKPOINT_HOLDS;
+	switch (state) {
+	case AUDIT_CHECKPOINT_HOLDS:
+		t->holding++;
+		if (t->last.text[0] == '\0' || cp.id > t->last.id ||
+		    (cp.id == t->last.id && cp.at > t->last.at))
+			t->last = cp;
+		break;
+	case AUDIT_CHECKPOINT_BAD_FORMAT:
+		printf("BROKEN: %s: không phải điểm neo nhật ký / not a checkpoint line\n", where);
+		break;
+	case AUDIT_CHECKPOINT_NO_KEY:
+		printf("BROKEN: %s: đơn vị '%s' không có khóa ký ở đây, không kiểm tra được chữ ký /"
+		       " unit '%s' has no signing key here\n", where, cp.unit, cp.unit);
+		break;
+	case AUDIT_CHECKPOINT_FORGED:
+		printf("FORGED: %s: chữ ký không hợp lệ với khóa của đơn vị '%s', điểm neo bị từ chối /"
+		       " the signature does not verify: checkpoint refused (row %lld, %s)\n",
+		       where, cp.unit, (long long)cp.id, when);
+		break;
+	case AUDIT_CHECKPOINT_TAIL_MISSING:
+		printf("BROKEN: %s: nhật ký chỉ còn đến dòng %lld nhưng điểm neo lúc %s xác nhận dòng"
+		       " %lld / the log ends at row %lld but the checkpoint of %s vouches for row"
+		       " %lld: rows %lld-%lld are missing (the tail was deleted)\n",
+		       where, (long long)t->head, when, (long long)cp.id, (long long)t->head, when,
+		       (long long)cp.id, (long long)t->head + 1, (long long)cp.id);
+		break;
+	case AUDIT_CHECKPOINT_REWRITTEN:
+		printf("BROKEN: %s: dòng %lld khác với điểm neo lúc %s / row %lld is not the one the"
+		       " checkpoint of %s vouches for: the log was rewritten from there\n",
+		       where, (long long)cp.id, when, (long long)cp.id, when);
+		break;
+	}
+	return STATUS_OK;
+}
+
+/* audit verify: the chain, then the checkpoints of the data folder and of --checkpoint. */
+static int audit_verify_all(struct db_conn *c, const char *dir, const char *given)
+{
+	int64_t rows, first_bad;
+	struct checkpoint_tally t = { 0 };
+	char head_hash[65];
+	enum status st = audit_verify(c, &rows, &first_bad);
+	if (st == STATUS_OK)
+		st = audit_head(c, &t.head, head_hash);
+	if (st == STATUS_OK && first_bad != 0)
+		printf("BROKEN: audit row %lld does not match the chain (%lld rows read)\n",
+		       (long long)first_bad, (long long)rows);
+	char path[700], line[AUDIT_CHECKPOINT_MAX + 2], where[760];
+	snprintf(path, sizeof path, "%s/" AUDIT_CHECKPOINT_FILE, dir);
+	FILE *f = st == STATUS_OK ? fopen(path, "r") : NULL;
+	for (int n = 1; f != NULL && st == STATUS_OK && fgets(line, sizeof line, f) != NULL; n++) {
+		line[strcspn(line, "\r\n")] = '\0';
+		snprintf(where, sizeof where, "%s:%d", path, n);
+		if (line[0] != '\0' && line[0] != '#')
+			st = check_checkpoint(c, line, where, &t);
+	}
+	if (f != NULL)
+		fclose(f);
+	if (st == STATUS_OK && given != NULL)
+		st = check_checkpoint(c, given, "--checkpoint", &t);
+	if (st) {
+		fprintf(stderr, "phuong: cannot read the audit log: %s\n", status_name(st));
+		return 1;
+	}
+	char when[AUDIT_TIME_TEXT_MAX];
+	audit_time_text(t.last.at, when);
+	if (t.broken || first_bad != 0) {
+		if (t.holding > 0)
+			printf("The last checkpoint that holds vouches for the log up to row %lld (made %s) /"
+			       " điểm neo cuối còn đúng: dòng %lld\n", (long long)t.last.id, when,
+			       (long long)t.last.id);
+		else
+			puts("No checkpoint holds / không điểm neo nào còn đúng");
+		return 1;
+	}
+	if (t.holding == 0)
+		printf("OK: %lld audit rows, chain intact; no checkpoint yet to vouch for its end"
+		       " (run 'phuong audit checkpoint')\n", (long long)rows);
+	else
+		printf("OK: %lld audit rows, chain intact; %lld checkpoints hold, the last vouches"
+		       " for the log up to row %lld (made %s)\n", (long long)rows, (long long)t.holding,
+		       (long long)t.last.id, when);
+	return 0;
+}
+
+/* audit checkpoint [--print]: signs the head, appends it to the data folder's file. */
+static int audit_checkpoint_cli(struct cli *cli, struct db_conn *c, bool print)
+{
+	int64_t now = time(NULL);
+	struct audit_checkpoint cp;
+	unsigned char pk[UNITKEY_PUBLIC_BYTES];
+	enum status st = app_ensure_unit(c, "1", cli->cfg.unit_name, now);
+	if (st == STATUS_OK)
+		st = audit_checkpoint_make(c, AUDIT_CHAIN_ALL_SIGNER, now, &cp);
+	if (st == STATUS_OK)
+		st = unitkey_public(c, AUDIT_CHAIN_ALL_SIGNER, pk);
+	if (st) {
+		fprintf(stderr, "phuong: cannot make a checkpoint: %s\n", status_name(st));
+		return 1;
+	}
+	if (!audit_checkpoint_save(cli->cfg.data_dir, &cp))
+		return 1;
+	if (print) {
+		char when[AUDIT_TIME_TEXT_MAX], pk_hex[2 * sizeof pk + 1];
+		audit_time_text(cp.at, when);
+		sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
+		printf("ĐIỂM NEO NHẬT KÝ KIỂM TOÁN / AUDIT LOG CHECKPOINT\n"
+		       "Đơn vị / unit:             %s\n"
+		       "Chuỗi / chain:             %s\n"
+		       "Dòng cuối / last row:      %lld\n"
+		       "Mã băm / hash:             %s\n"
+		       "Thời điểm / time:          %s\n"
+		       "Khóa công khai / key:      %s\n"
+		       "Chữ ký / signature:        phần cuối của dòng dưới / the last field below\n"
+		       "Kiểm tra / check:          phuong audit verify --checkpoint 'DÒNG DƯỚI'\n",
+		       cp.unit, cp.chain, (long long)cp.id, cp.hash, when, pk_hex);
+	} else {
+		printf("checkpoint of row %lld appended to %s/" AUDIT_CHECKPOINT_FILE "\n",
+		       (long long)cp.id, cli->cfg.data_dir);
+	}
+	printf("%s\n", cp.text);
+	return 0;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+	const char *given = take_option(&argc, argv, "--checkpoint");
+	bool print = take_flag(&argc, argv, "--print");
+	struct cli cli = { 0 };
+	parse_cli(argc, argv, &cli, usage_audit);
+	bool verify = cli.nargs == 1 && strcmp(cli.args[0], "verify") == 0 && !print;
+	bool checkpoint = cli.nargs == 1 && strcmp(cli.args[0], "checkpoint") == 0 && given == NULL;
+	if (!verify && !checkpoint) {
+		fputs(usage_audit, stderr);
+		return 2;
+	}
+	struct db *db = open_db(&cli.cfg);
+	struct db_conn *c = db_acquire(db);
+	int rc = verify ? audit_verify_all(c, cli.cfg.data_dir, given)
+			: audit_checkpoint_cli(&cli, c, print);
+	db_release(c);
+	db_close(db);
+	return rc;
+}
+
+static const char usage_receipt[] =
+	"usage: phuong receipt key [--unit CODE] [--data DIR | --database URL]\n"
+	"       phuong receipt verify PAYLOAD --public-key HEX\n"
+	"'key' prints the unit's public key (hex), making the key pair on first use (unit 1\n"
+	"without --unit). 'verify' checks the text of a receipt's QR code against a public\n"
+	"key, with no database: exit 0 and its fields, or exit 1 and why.\n";
+
 /* The unit of --unit CODE and its key pair; exit status or 0. */
 static int receipt_unit_key(struct cli *cli, const char *unit, unsigned char *pk,
 			    unsigned char *sk)
@@ -601,7 +798,7 @@ static int receipt_unit_key(struct cli *cli, const char *unit, unsigned char *pk
 		st = app_ensure_unit(c, "1", cli->cfg.unit_name, time(NULL));
 	}
 	if (st == STATUS_OK)
-		st = receipt_store_key(c, unit_id, time(NULL), pk, sk);
+		st = unitkey_get(c, unit_id, time(NULL), pk, sk);
 	db_release(c);
 	db_close(db);
 	if (st == STATUS_NOT_FOUND) {
@@ -636,7 +833,7 @@ static int cmd_receipt(int argc, char **argv)
 		return 0;
 	}
 	if (cli.nargs == 2 && strcmp(cli.args[0], "verify") == 0 && public_key != NULL) {
-		if (!receipt_hex_decode(public_key, pk, sizeof pk)) {
+		if (!unitkey_hex_decode(public_key, pk, sizeof pk)) {
 			fputs("phuong receipt: --public-key phải là 64 chữ số hex\n", stderr);
 			return 2;
 		}

@@ -36,7 +36,7 @@ report "SQL outside src/store/ and *_store.c" < <(sources_except '^src/store/|^s
 
 # 4. Nothing points up: the low modules (base, http, html, json, qr, mail) never include
 #    a part or a middle module (html may use text, for folding and slugs).
-domains='news|onestop|province|admin|auth|audit|upload|app|store|text|worktime|qr|mail'
+domains='news|onestop|province|admin|auth|audit|unitkey|upload|app|store|text|worktime|qr|mail'
 for folder in base http html json qr mail; do
 	pattern=${domains//|$folder/}
 	[ "$folder" = html ] && pattern=${pattern//|text/}

@@ -1,14 +1,17 @@
-/* app.c: opening and closing the application; the background flusher of view counts */
+/* app.c: opening and closing the application; the background flusher of view counts,
+ * readings of dossiers and audit log checkpoints */
 #include "app/app.h"
 
 #include "app/page_cache.h"
 
+#include "audit/audit.h"
 #include "base/log.h"
 #include "html/html.h"
 #include "html/i18n.h"
 #include "html/template.h"
 #include "news/news.h"
 #include "onestop/dossier.h"
+#include "onestop/dossier_access.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -56,6 +59,25 @@ bool app_open(struct app *app, const struct config *cfg)
 	return app->db != NULL;
 }
 
+/* Signs the audit log's head into the data folder's checkpoint file when it moved since
+ * the last checkpoint this process wrote (each node of a province writes its own). */
+static void audit_checkpoint_tick(struct app *app)
+{
+	struct db_conn *c = db_acquire(app->db);
+	int64_t head;
+	char hash[65];
+	struct audit_checkpoint cp;
+	enum status st = audit_head(c, &head, hash);
+	if (st == STATUS_OK && head != 0 && head != app->checkpoint_id) {
+		st = audit_checkpoint_make(c, AUDIT_CHAIN_ALL_SIGNER, time(NULL), &cp);
+		if (st == STATUS_OK && audit_checkpoint_save(app->cfg.data_dir, &cp))
+			app->checkpoint_id = cp.id;
+	}
+	db_release(c);
+	if (st)
+		log_warn("cannot checkpoint the audit log: %s (tried again later)", status_name(st));
+}
+
 static void *flusher_main(void *opaque)
 {
 	struct app *app = opaque;
@@ -71,6 +93,17 @@ static void *flusher_main(void *opaque)
 		db_release(c);
 		if (st)
 			log_warn("cannot write view counts: %s (kept for the next try)", status_name(st));
+		c = db_acquire(app->db);
+		st = dossier_access_flush(c);
+		db_release(c);
+		if (st)
+			log_warn("cannot write readings of dossiers: %s (kept for the next try)",
+				 status_name(st));
+		int64_t now = time(NULL);
+		if (app->cfg.audit_checkpoint_minutes > 0 && now >= app->next_checkpoint) {
+			audit_checkpoint_tick(app);
+			app->next_checkpoint = now + 60 * (int64_t)app->cfg.audit_checkpoint_minutes;
+		}
 		pthread_mutex_lock(&app->stop_lock);
 	}
 	pthread_mutex_unlock(&app->stop_lock);
@@ -79,6 +112,7 @@ static void *flusher_main(void *opaque)
 
 void app_start_background(struct app *app)
 {
+	app->next_checkpoint = time(NULL) + 60 * (int64_t)app->cfg.audit_checkpoint_minutes;
 	if (pthread_create(&app->flusher, NULL, flusher_main, app) != 0)
 		die("cannot start the view counter thread");
 }
@@ -96,7 +130,11 @@ void app_close(struct app *app)
 		struct db_conn *c = db_acquire(app->db);
 		if (news_views_flush(c) != STATUS_OK)
 			log_error("view counts of the last seconds were not written");
+		if (dossier_access_flush(c) != STATUS_OK)
+			log_error("readings of dossiers of the last seconds were not written");
 		db_release(c);
+		if (app->flusher && app->cfg.audit_checkpoint_minutes > 0)
+			audit_checkpoint_tick(app);
 	}
 	db_close(app->db);
 	tmpl_free(app->templates);

@@ -69,14 +69,17 @@ struct app {
 	pthread_mutex_t stop_lock;
 	pthread_cond_t stop_cond;
 	bool stopping;
+	int64_t checkpoint_id;   /* the audit row the last checkpoint written vouches for */
+	int64_t next_checkpoint; /* when the flusher looks at the audit log's head again */
 };
 
 /* Opens the database, loads templates, translations and static files. false and a
  * logged reason if anything is missing or broken. */
 bool app_open(struct app *app, const struct config *cfg);
-/* Starts the background work (view counter flushing). */
+/* Starts the background work (view counts and dossier readings flushed, audit log
+ * checkpoints). */
 void app_start_background(struct app *app);
-/* Stops background work, flushes counters, closes everything. */
+/* Stops background work, flushes counters, checkpoints the audit log, closes everything. */
 void app_close(struct app *app);
 /* The http_dispatch_fn of the server. */
 void app_dispatch(struct request *r, void *app);

@@ -28,6 +28,7 @@ void config_defaults(struct config *cfg)
 		.lookup_limit = 30,
 		.submit_limit = 10,
 		.submit_upload_mb = 100,
+		.audit_checkpoint_minutes = 10,
 		.access_log = true,
 	};
 }
@@ -149,6 +150,8 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return parse_int(value, 0, 1000000, &cfg->submit_limit);
 	if (strcmp(name, "submit_upload_mb") == 0)
 		return parse_int(value, 0, 1000000, &cfg->submit_upload_mb);
+	if (strcmp(name, "audit_checkpoint_minutes") == 0)
+		return parse_int(value, 0, 24 * 60, &cfg->audit_checkpoint_minutes);
 	if (strcmp(name, "access_log") == 0)
 		return parse_bool(value, &cfg->access_log);
 	if (strcmp(name, "dev") == 0)

@@ -30,6 +30,7 @@ struct config {
 	int lookup_limit;      /* public dossier lookups per address per 10 minutes; 0: no limit */
 	int submit_limit;      /* online submissions per address and unit per hour; 0: no limit */
 	int submit_upload_mb;  /* MB a unit takes in online attachments per hour; 0: no limit */
+	int audit_checkpoint_minutes; /* sign the audit log's head this often; 0: never */
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */

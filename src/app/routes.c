@@ -117,6 +117,7 @@ const struct route routes[] = {
 	{ POST, "/quan-tri/ho-so/{}/dung-giai-quyet",       dossier_admin_stop,      PERM_DOSSIER_SIGN, true,  false, false },
 	{ GET,  "/quan-tri/ho-so/{}/thong-bao-dung",        dossier_admin_stop_print, PERM_STAFF,     false, false, false },
 	{ GET,  "/quan-tri/ho-so/{}/tep/{}",                dossier_admin_file,      PERM_STAFF,      false, false, false },
+	{ GET,  "/quan-tri/ho-so/{}/truy-cap",              dossier_admin_access,    PERM_STAFF,      false, false, false },
 	{ GET,  "/quan-tri/danh-gia",                       rating_admin_list,       PERM_STAFF,      false, false, false },
 };
 

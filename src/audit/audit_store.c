@@ -3,6 +3,7 @@
 
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +12,7 @@ static char *dump_or_null(const json_t *v)
 	return v != NULL ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 }
 
-enum status audit_append(struct db_conn *c, int64_t unit_id, const struct audit_actor *actor,
-			 int64_t now, const char *action, const char *object_type,
-			 int64_t object_id, const json_t *before, const json_t *after)
+enum status audit_head(struct db_conn *c, int64_t *id, char hash[65])
 {
 	struct db_stmt *s;
 	enum status st = db_prepare(c, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &s);
@@ -23,13 +22,22 @@ enum status audit_append(struct db_conn *c, int64_t unit_id, const struct audit_
 	st = db_step(s, &has_row);
 	if (st)
 		return st;
-	char prev[65] = AUDIT_GENESIS;
-	int64_t id = 1;
-	if (has_row) {
-		id = db_column_int64(s, 0) + 1;
-		strncpy(prev, db_column_text(s, 1), 64);
-		prev[64] = '\0';
-	}
+	*id = has_row ? db_column_int64(s, 0) : 0;
+	snprintf(hash, 65, "%s", has_row ? db_column_text(s, 1) : AUDIT_GENESIS);
+	return STATUS_OK;
+}
+
+enum status audit_append(struct db_conn *c, int64_t unit_id, const struct audit_actor *actor,
+			 int64_t now, const char *action, const char *object_type,
+			 int64_t object_id, const json_t *before, const json_t *after)
+{
+	char prev[65];
+	int64_t id;
+	enum status st = audit_head(c, &id, prev);
+	if (st)
+		return st;
+	id++;
+	struct db_stmt *s;
 	char *before_json = dump_or_null(before), *after_json = dump_or_null(after);
 	struct audit_row row = {
 		.id = id, .unit_id = unit_id, .at = now, .user_id = actor->user_id,
@@ -131,4 +139,45 @@ enum status audit_recent(struct db_conn *c, int64_t unit_id, int64_t limit, int6
 	}
 	*out = list;
 	return STATUS_OK;
+}
+
+enum status audit_store_unit_code(struct db_conn *c, int64_t unit_id, char code[AUDIT_CODE_MAX + 1])
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT code FROM unit WHERE id = ?1", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, unit_id);
+	bool has_row;
+	st = db_step(s, &has_row);
+	if (st)
+		return st;
+	if (!has_row)
+		return STATUS_NOT_FOUND;
+	snprintf(code, AUDIT_CODE_MAX + 1, "%s", db_column_text(s, 0));
+	return STATUS_OK;
+}
+
+enum status audit_store_unit_id(struct db_conn *c, const char *code, int64_t *unit_id)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT id FROM unit WHERE code = ?1", &s);
+	if (st)
+		return st;
+	db_bind_text(s, 1, code);
+	st = db_query_int64(s, unit_id);
+	return st == STATUS_OK && *unit_id == 0 ? STATUS_NOT_FOUND : st;
+}
+
+enum status audit_store_row_hash(struct db_conn *c, int64_t id, char hash[65], bool *found)
+{
+	struct db_stmt *s;
+	enum status st = db_prepare(c, "SELECT hash FROM audit_log WHERE id = ?1", &s);
+	if (st)
+		return st;
+	db_bind_int64(s, 1, id);
+	st = db_step(s, found);
+	if (st == STATUS_OK && *found)
+		snprintf(hash, 65, "%s", db_column_text(s, 0));
+	return st;
 }

@@ -9,6 +9,7 @@
 #include "http/request.h"
 #include "mail/mail.h"
 #include "onestop/dossier.h"
+#include "onestop/dossier_access.h"
 #include "onestop/onestop.h"
 #include "onestop/rating_pages.h"
 #include "onestop/receipt.h"
@@ -501,6 +502,64 @@ static bool may_request_supplement(const struct request *r)
 	       auth_allows(r->user, PERM_DOSSIER_PROCESS);
 }
 
+/* ---- who read the dossier (dossier_access.h) ---- */
+
+/* Writes down that the signed-in staff member read the dossier of code: its page, a file
+ * (detail: its name), a printed form (its title). A reading that cannot be noted is
+ * refused, so that none goes unrecorded. */
+static enum status note_reading(struct request *r, const char *code, const char *kind,
+				const char *detail)
+{
+	struct audit_actor actor = actor_of(r);
+	return dossier_access_note(r->db, r->unit_id, code, &actor, kind, detail, r->now);
+}
+
+/* Who may read a dossier's reading history: a leader on the dossier's page, the admin on
+ * the history's own page (which shows none of the dossier's contents). */
+static bool may_read_history(const struct request *r)
+{
+	return auth_allows(r->user, PERM_DOSSIER_SIGN) || auth_allows(r->user, PERM_AUDIT);
+}
+
+/* The newest readings of the dossier (at most limit) as {lines, more, url}. */
+static enum status history_model(struct request *r, const char *code, int64_t limit,
+				 json_t **out)
+{
+	json_t *lines, *e;
+	bool more;
+	enum status st = dossier_access_flush(r->db); /* the readings still in memory too */
+	if (st == STATUS_OK)
+		st = dossier_access_list(r->db, r->unit_id, code, limit, &lines, &more);
+	if (st)
+		return st;
+	size_t i;
+	json_array_foreach(lines, i, e)
+		json_object_set_new(e, "when", json_string(short_time(r,
+			json_integer_value(json_object_get(e, "at")))));
+	*out = json_pack("{s:o, s:b, s:s}", "lines", lines, "more", more,
+			 "url", arena_printf(r->arena, "/quan-tri/ho-so/%s/truy-cap", code));
+	return STATUS_OK;
+}
+
+enum status dossier_admin_access(struct request *r)
+{
+	if (!may_read_history(r))
+		return STATUS_FORBIDDEN;
+	if (!dossier_code_valid(r->path_params[0]))
+		return STATUS_NOT_FOUND;
+	struct dossier d;
+	json_t *history;
+	enum status st = dossier_get(r->db, r->arena, r->unit_id, r->path_params[0], &d);
+	if (st == STATUS_OK)
+		st = history_model(r, d.code, DOSSIER_ACCESS_LIST_MAX, &history);
+	if (st)
+		return st;
+	request_view(r, "onestop/dossier_access", json_pack("{s:s, s:s, s:s, s:o, s:b}",
+		"page_title", "Lịch sử truy cập hồ sơ", "code", d.code, "url", dossier_url(r, d.code),
+		"access", history, "can_open", is_dossier_staff(r)));
+	return STATUS_OK;
+}
+
 static enum status show_dossier(struct request *r, const char *error)
 {
 	if (!is_dossier_staff(r))
@@ -509,6 +568,8 @@ static enum status show_dossier(struct request *r, const char *error)
 	struct onestop_version v;
 	enum status st = load(r, &d, &v);
 	if (st)
+		return st;
+	if (error == NULL && (st = note_reading(r, d.code, DOSSIER_ACCESS_PAGE, "")) != STATUS_OK)
 		return st;
 	json_t *events;
 	if ((st = dossier_events(r->db, r->unit_id, d.id, &events)) != STATUS_OK)
@@ -575,6 +636,14 @@ static enum status show_dossier(struct request *r, const char *error)
 		json_decref(model);
 		return st;
 	}
+	json_t *history;
+	if (auth_allows(r->user, PERM_DOSSIER_SIGN)) {
+		if ((st = history_model(r, d.code, DOSSIER_ACCESS_SHOWN, &history)) != STATUS_OK) {
+			json_decref(model);
+			return st;
+		}
+		json_object_set_new(model, "access", history);
+	}
 	if (error != NULL)
 		r->status = 422;
 	request_view(r, "onestop/dossier_show", json_pack("{s:s, s:o, s:b, s:s?, s:s?}",
@@ -596,6 +665,9 @@ static enum status print_model(struct request *r, const char *title, json_t *dos
 {
 	const char *unit_code, *unit_name;
 	enum status st = dossier_unit(r->db, r->arena, r->unit_id, &unit_code, &unit_name);
+	if (st == STATUS_OK)
+		st = note_reading(r, json_string_value(json_object_get(dossier, "code")),
+				  DOSSIER_ACCESS_FORM, title);
 	if (st) {
 		json_decref(dossier);
 		return st;
@@ -627,7 +699,7 @@ enum status dossier_admin_receipt_qr(struct request *r)
 	if (st)
 		return st;
 	unsigned char pk[RECEIPT_PUBLIC_KEY_BYTES], sk[RECEIPT_SECRET_KEY_BYTES];
-	st = receipt_store_key(r->db, r->unit_id, r->now, pk, sk);
+	st = unitkey_get(r->db, r->unit_id, r->now, pk, sk);
 	if (st)
 		return st;
 	/* The procedure as the national portal codes it, else as this unit numbers it. */
@@ -1058,6 +1130,8 @@ enum status dossier_admin_file(struct request *r)
 		return STATUS_NOT_FOUND;
 	struct dossier_attachment f;
 	st = dossier_file_get(r->db, r->arena, r->unit_id, d.id, file_id, &f);
+	if (st == STATUS_OK)
+		st = note_reading(r, d.code, DOSSIER_ACCESS_FILE, f.name);
 	if (st)
 		return st;
 	r->content_type = f.mime;

@@ -34,6 +34,8 @@ enum status dossier_admin_stop(struct request *r);          /* {code}: Mẫu 05 
 enum status dossier_admin_stop_print(struct request *r);    /* {code}: Mẫu 05 printed */
 enum status dossier_admin_book(struct request *r);          /* ?tu=&den=: Mẫu 07 */
 enum status dossier_admin_file(struct request *r);          /* {code}/{id}: an attachment */
+/* {code}: who read the dossier and when, for its leader and the admin. */
+enum status dossier_admin_access(struct request *r);
 
 /* public */
 enum status dossier_page_online_form(struct request *r);    /* {procedure code} */

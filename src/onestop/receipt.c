@@ -4,12 +4,11 @@
 #include "base/arena.h"
 #include "qr/qr.h"
 
-#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #define PREFIX "PHUONG1|"
-enum { SIGNATURE_B64_MAX = 100 };
 
 void receipt_appointment_text(int64_t utc, char out[RECEIPT_APPOINTMENT_LEN + 1])
 {
@@ -69,11 +68,8 @@ enum status receipt_sign(struct arena *a, const struct receipt_fields *f,
 					       f->procedure_code, f->appointment);
 	if (signed_part == NULL)
 		return STATUS_TOO_LARGE;
-	unsigned char sig[crypto_sign_BYTES];
-	crypto_sign_detached(sig, NULL, (const unsigned char *)signed_part, strlen(signed_part),
-			     secret_key);
-	char b64[SIGNATURE_B64_MAX];
-	sodium_bin2base64(b64, sizeof b64, sig, sizeof sig, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char b64[UNITKEY_SIGNATURE_B64_LEN + 1];
+	unitkey_sign(signed_part, strlen(signed_part), secret_key, b64);
 	*payload = arena_printf(a, "%s|%s", signed_part, b64);
 	return *payload == NULL ? STATUS_TOO_LARGE : STATUS_OK;
 }
@@ -110,19 +106,13 @@ enum receipt_check receipt_verify(const char *payload,
 		memcpy(out->appointment, field[2], flen[2]);
 		out->appointment[flen[2]] = '\0';
 	}
-	unsigned char sig[crypto_sign_BYTES];
-	size_t nsig = 0;
-	const char *end = NULL;
-	if (flen[3] > SIGNATURE_B64_MAX ||
-	    sodium_base642bin(sig, sizeof sig, field[3], flen[3], NULL, &nsig, &end,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    nsig != sizeof sig || end != field[3] + flen[3])
-		return RECEIPT_BAD_SIGNATURE;
 	size_t signed_len = (size_t)(field[3] - 1 - payload);
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)payload, signed_len,
-					public_key) != 0)
-		return RECEIPT_TAMPERED;
-	return RECEIPT_GENUINE;
+	switch (unitkey_verify(payload, signed_len, field[3], flen[3], public_key)) {
+	case UNITKEY_GENUINE: return RECEIPT_GENUINE;
+	case UNITKEY_BAD_SIGNATURE: return RECEIPT_BAD_SIGNATURE;
+	case UNITKEY_MISMATCH: break;
+	}
+	return RECEIPT_TAMPERED;
 }
 
 const char *receipt_check_words(enum receipt_check c)
@@ -150,16 +140,6 @@ const char *receipt_check_name(enum receipt_check c)
 	case RECEIPT_TAMPERED: return "tampered or signed by another key";
 	}
 	return "";
-}
-
-bool receipt_hex_decode(const char *hex, unsigned char *out, size_t n)
-{
-	size_t got = 0;
-	const char *end = NULL;
-	if (hex == NULL || strlen(hex) != 2 * n)
-		return false;
-	return sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, &end) == 0 && got == n &&
-	       end == hex + 2 * n;
 }
 
 enum status receipt_qr_svg(struct arena *a, const char *payload, const char *size,

@@ -11,6 +11,7 @@
 #define ONESTOP_RECEIPT_H
 
 #include "base/status.h"
+#include "unitkey/unitkey.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,8 +21,8 @@ struct arena;
 struct db_conn;
 
 enum {
-	RECEIPT_PUBLIC_KEY_BYTES = 32,
-	RECEIPT_SECRET_KEY_BYTES = 64,
+	RECEIPT_PUBLIC_KEY_BYTES = UNITKEY_PUBLIC_BYTES,
+	RECEIPT_SECRET_KEY_BYTES = UNITKEY_SECRET_BYTES,
 	RECEIPT_CODE_MAX = 64,        /* dossier and procedure codes, in bytes */
 	RECEIPT_APPOINTMENT_LEN = 22, /* "2026-12-01T16:30+07:00" */
 	RECEIPT_PAYLOAD_MAX = 300,
@@ -67,22 +68,11 @@ const char *receipt_check_words(enum receipt_check c);
 /* A short English name of the outcome ("genuine", "bad format", ...), for the CLI and JSON. */
 const char *receipt_check_name(enum receipt_check c);
 
-/* Reads exactly n bytes from hex (2n hex digits, any case); false otherwise. */
-bool receipt_hex_decode(const char *hex, unsigned char *out, size_t n);
-
 /* The QR code of a payload as SVG (in the arena), width and height the caller's ("160",
  * "40mm"; NULL for none), for the printed receipt. Errors as qr_svg. */
 enum status receipt_qr_svg(struct arena *a, const char *payload, const char *size,
 			   const char **svg);
 
-/* receipt_store.c: the unit's key, in table unit_key (migration 0010). */
-
-/* The unit's key pair, made (and stored) on first use at time now. */
-enum status receipt_store_key(struct db_conn *c, int64_t unit_id, int64_t now,
-			      unsigned char public_key[RECEIPT_PUBLIC_KEY_BYTES],
-			      unsigned char secret_key[RECEIPT_SECRET_KEY_BYTES]);
-/* The unit's public key, without making one: STATUS_NOT_FOUND when the unit has none yet. */
-enum status receipt_store_public_key(struct db_conn *c, int64_t unit_id,
-				     unsigned char public_key[RECEIPT_PUBLIC_KEY_BYTES]);
+/* The unit's key pair: unitkey_get and unitkey_public (unitkey/unitkey.h). */
 
 #endif

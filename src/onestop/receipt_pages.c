@@ -28,7 +28,7 @@ static const char *appointment_words(struct request *r, const char *a)
 enum status receipt_page_check(struct request *r)
 {
 	unsigned char pk[RECEIPT_PUBLIC_KEY_BYTES] = { 0 };
-	enum status st = receipt_store_public_key(r->db, r->unit_id, pk);
+	enum status st = unitkey_public(r->db, r->unit_id, pk);
 	if (st != STATUS_OK && st != STATUS_NOT_FOUND)
 		return st;
 	bool has_key = st == STATUS_OK;

@@ -90,3 +90,103 @@ def test_triggers_keep_the_log_append_only(fresh):
     if db.engine == "postgresql":
         assert db.run("TRUNCATE audit_log", check=False).returncode != 0
     assert len(audit_ids(db)) >= 4
+
+
+# ---- checkpoints: the head of the chain anchored outside the table ----
+
+CHECKPOINT = re.compile(r"^PHUONG-AUDIT1\|[^|]+\|all\|(\d+)\|([0-9a-f]{64})\|(\d+)\|[A-Za-z0-9_-]+$")
+
+
+def checkpoint(server, *extra):
+    """`phuong audit checkpoint` (with extra flags); returns its signed line."""
+    r = phuong("audit", "checkpoint", "--data", server.data, *extra)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = [l for l in r.stdout.splitlines() if CHECKPOINT.match(l)]
+    assert lines, "no checkpoint line printed:\n" + r.stdout
+    return lines[-1]
+
+
+def saved_checkpoints(server):
+    path = server.data / "audit-checkpoints"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def delete_tail(db, keep):
+    """Deletes every audit row after id `keep`, as someone with the database would."""
+    delete = "DELETE FROM audit_log WHERE id > %d" % keep
+    assert db.run(delete, check=False).returncode != 0, "the log took a DELETE"
+    db.drop_triggers("audit_log")
+    db.run(delete)
+    assert max(audit_ids(db)) == keep
+
+
+def test_a_missing_tail_is_found_by_a_printed_checkpoint(fresh):
+    editor_writes(fresh)
+    db = fresh.db
+    ids = audit_ids(db)
+    r = phuong("audit", "checkpoint", "--print", "--data", fresh.data)
+    assert r.returncode == 0, r.stderr
+    assert str(ids[-1]) in r.stdout and "Chữ ký" in r.stdout, r.stdout  # the text for paper
+    text = checkpoint(fresh)
+    assert int(CHECKPOINT.match(text).group(1)) == ids[-1]
+    assert CHECKPOINT.match(text).group(2) == db.value("SELECT hash FROM audit_log WHERE id = %d"
+                                                       % ids[-1])
+    assert text in saved_checkpoints(fresh)
+    rc, out = verify(fresh)
+    assert rc == 0 and "chain intact" in out, out
+
+    delete_tail(db, ids[-3])
+    rc, out = verify(fresh)
+    assert rc != 0, "a missing tail passed verify:\n" + out
+    assert re.search(r"\b%d\b" % ids[-1], out) and "missing" in out, out
+    # Only the paper copy left: the data folder's file is gone too.
+    (fresh.data / "audit-checkpoints").unlink()
+    r = phuong("audit", "verify", "--checkpoint", text, "--data", fresh.data)
+    assert r.returncode != 0, r.stdout
+    assert re.search(r"\b%d\b" % ids[-1], r.stdout + r.stderr), r.stdout + r.stderr
+
+
+def test_the_server_checkpoints_at_shutdown_and_verify_names_the_last_that_holds(fresh):
+    editor_writes(fresh)
+    db = fresh.db
+    first = checkpoint(fresh)  # vouches for the rows so far
+    create_article(fresh.client(login="editor"), "Bài viết sau điểm neo", "Nội dung mới.")
+    ids = audit_ids(db)
+    assert ids[-1] > int(CHECKPOINT.match(first).group(1))
+    assert fresh.stop() == 0
+    last = saved_checkpoints(fresh)[-1]
+    assert int(CHECKPOINT.match(last).group(1)) == ids[-1], "no checkpoint of the head at shutdown"
+
+    delete_tail(db, int(CHECKPOINT.match(first).group(1)))
+    rc, out = verify(fresh)
+    assert rc != 0, out
+    assert re.search(r"\b%d\b" % ids[-1], out), out  # the checkpoint whose row is gone
+    held = [l for l in out.splitlines() if "vouch" in l]
+    assert held and re.search(r"\b%s\b" % CHECKPOINT.match(first).group(1), held[-1]), out
+
+
+def test_a_forged_checkpoint_is_refused(fresh, scratch):
+    editor_writes(fresh)
+    text = checkpoint(fresh)
+    m = CHECKPOINT.match(text)
+    forged = text.replace("|%s|" % m.group(1), "|%d|" % (int(m.group(1)) + 5), 1)
+    r = phuong("audit", "verify", "--checkpoint", forged, "--data", fresh.data)
+    assert r.returncode != 0, r.stdout
+    assert "chữ ký" in r.stdout + r.stderr, r.stdout + r.stderr
+    assert phuong("audit", "verify", "--checkpoint", text, "--data", fresh.data).returncode == 0
+
+    # Signed by another unit's key (another install whose unit has the same code).
+    other = scratch / "other"
+    assert phuong("init", "--data", other).returncode == 0
+    r = phuong("audit", "checkpoint", "--data", other)
+    foreign = [l for l in r.stdout.splitlines() if CHECKPOINT.match(l)][-1]
+    r = phuong("audit", "verify", "--checkpoint", foreign, "--data", fresh.data)
+    assert r.returncode != 0 and "chữ ký" in r.stdout + r.stderr, r.stdout + r.stderr
+
+    # A forged line in the data folder's file fails verify too.
+    with open(fresh.data / "audit-checkpoints", "a") as f:
+        f.write(forged + "\n")
+    rc, out = verify(fresh)
+    assert rc != 0 and "chữ ký" in out, out
+    r = phuong("audit", "verify", "--checkpoint", "PHUONG-AUDIT1|rác", "--data", fresh.data)
+    assert r.returncode != 0, r.stdout

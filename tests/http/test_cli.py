@@ -109,3 +109,28 @@ def test_backup_on_postgresql_points_to_pg_dump(demo, scratch):
     assert r.returncode != 0
     assert "pg_dump" in r.stderr, r.stderr
     assert not (scratch / "x.db").exists()
+
+
+@pytest.mark.skipif(STORE != "sqlite", reason="restore and migrate-to read or replace the "
+                    "SQLite file of the data folder")
+def test_restore_into_a_served_data_folder_is_refused(fresh, scratch):
+    editor = fresh.client(login="editor")
+    backup = scratch / "phuong-backup.db"
+    assert phuong("backup", backup, "--data", fresh.data).returncode == 0
+    title = "Bài viết sau khi sao lưu"
+    aid = create_article(editor, title, "Không được mất khi ai đó khôi phục nhầm.")
+    count = "SELECT count(*) FROM article WHERE title = '%s'" % title
+    assert int(fresh.db.value(count)) == 1
+
+    r = phuong("restore", backup, "--data", fresh.data)
+    assert r.returncode != 0, "restore into a served data folder was accepted:\n" + r.stdout
+    assert "đang chạy" in r.stderr and "phuong.lock" in r.stderr, r.stderr
+    assert int(fresh.db.value(count)) == 1, "the refused restore changed the database"
+    assert fresh.client().get("/bai-viet/%d" % aid, allow_redirects=True).status_code == 200
+    r = phuong("migrate-to", "postgresql://nobody@127.0.0.1:1/none", "--data", fresh.data)
+    assert r.returncode != 0 and "đang chạy" in r.stderr, r.stderr
+
+    assert fresh.stop() == 0
+    r = phuong("restore", backup, "--data", fresh.data)
+    assert r.returncode == 0, r.stderr
+    assert int(fresh.db.value(count)) == 0, "the restore did not put the backup in place"

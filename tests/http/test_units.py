@@ -72,6 +72,7 @@ PARAMS = {
     "/quan-tri/ho-so/{}/dung-giai-quyet": ["dossier"],
     "/quan-tri/ho-so/{}/thong-bao-dung": ["dossier"],
     "/quan-tri/ho-so/{}/tep/{}": ["online_dossier", "dossier_file"],
+    "/quan-tri/ho-so/{}/truy-cap": ["dossier"],
 }
 # Kinds that name no unit's data: the page must only not show the other unit's.
 UNBOUND = {"day", "static", "lang"}

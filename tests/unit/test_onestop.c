@@ -1,6 +1,6 @@
 /* test_onestop.c: the procedure catalogue's rules (times in words, promises, documents, input
- * checks, search words) and its store, on SQLite and, when PHUONG_TEST_PG names a server, on
- * PostgreSQL */
+ * checks, search words) and its store, and the record of dossier readings, on SQLite and,
+ * when PHUONG_TEST_PG names a server, on PostgreSQL */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "base/arena.h"
+#include "onestop/dossier_access.h"
 #include "onestop/onestop.h"
 #include "store/store.h"
 
@@ -275,6 +276,49 @@ static void search_words(void **state)
 
 /* ---- the store, on each engine ---- */
 
+/* Readings of a dossier: more than the memory queue holds are all written (the reader past
+ * the limit writes the batch), in order, and listed newest first. */
+static void access_scenario(struct db_conn *c)
+{
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(c, "INSERT INTO dossier (unit_id, code, procedure_id,"
+				       " procedure_version_id, channel, applicant_name, received_at, due_at,"
+				       " status, national_status) SELECT 1, 'P1-260101-0001', procedure_id, id,"
+				       " 'counter', 'A', 1, 2, 'received', 1 FROM procedure_version"
+				       " ORDER BY id LIMIT 1", &s), STATUS_OK);
+	assert_int_equal(db_exec(s), STATUS_OK);
+	struct audit_actor clerk = { 7, "canbo" }, stranger = { 8, "khac" };
+	int64_t total = 2 * DOSSIER_ACCESS_QUEUE_MAX + 5;
+	for (int64_t i = 0; i < total; i++)
+		assert_int_equal(dossier_access_note(c, 1, "P1-260101-0001", &clerk,
+						     DOSSIER_ACCESS_FORM, "Phiếu kiểm soát", 1000 + i),
+				 STATUS_OK);
+	/* Another unit's code, or none: noted, never written. */
+	assert_int_equal(dossier_access_note(c, 2, "P1-260101-0001", &stranger,
+					     DOSSIER_ACCESS_PAGE, "", 1), STATUS_OK);
+	assert_int_equal(dossier_access_flush(c), STATUS_OK);
+	assert_int_equal(db_prepare(c, "SELECT count(*), min(at), max(at) FROM dossier_access", &s),
+			 STATUS_OK);
+	bool has_row;
+	assert_int_equal(db_step(s, &has_row), STATUS_OK);
+	assert_int_equal(db_column_int64(s, 0), total);
+	assert_int_equal(db_column_int64(s, 1), 1000);
+	assert_int_equal(db_column_int64(s, 2), 1000 + total - 1);
+	json_t *list;
+	bool more;
+	assert_int_equal(dossier_access_list(c, 1, "P1-260101-0001", 3, &list, &more), STATUS_OK);
+	assert_true(more);
+	assert_int_equal(json_array_size(list), 3);
+	json_t *first = json_array_get(list, 0);
+	assert_int_equal(json_integer_value(json_object_get(first, "at")), 1000 + total - 1);
+	assert_string_equal(json_string_value(json_object_get(first, "username")), "canbo");
+	assert_true(json_is_true(json_object_get(first, "is_form")));
+	json_decref(list);
+	assert_int_equal(dossier_access_list(c, 2, "P1-260101-0001", 3, &list, &more), STATUS_OK);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+}
+
 static void store_scenario(const char *url)
 {
 	struct db *db = db_open(url, 1);
@@ -374,6 +418,7 @@ static void store_scenario(const char *url)
 	assert_int_equal(audit_verify(c, &rows, &bad), STATUS_OK);
 	assert_int_equal(bad, 0);
 	assert_int_equal(rows, 4); /* two creations, one update, one deactivation */
+	access_scenario(c);
 
 	arena_free(a);
 	db_release(c);

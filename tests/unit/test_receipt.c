@@ -136,11 +136,6 @@ static void appointment_text_is_vietnam_time(void **state)
 	char text[RECEIPT_APPOINTMENT_LEN + 1];
 	receipt_appointment_text(1796117400, text); /* 2026-12-01 09:30 UTC */
 	assert_string_equal(text, "2026-12-01T16:30+07:00");
-	unsigned char key[4];
-	assert_true(receipt_hex_decode("0aFf1b00", key, 4));
-	assert_int_equal(key[1], 0xff);
-	assert_false(receipt_hex_decode("0aFf1b0", key, 4));
-	assert_false(receipt_hex_decode("0aFf1bzz", key, 4));
 }
 
 static void qr_of_a_payload(void **state)

@@ -1,5 +1,5 @@
-/* receipt_store.c: each unit's receipt signing key (table unit_key), all of its SQL */
-#include "onestop/receipt.h"
+/* unitkey_store.c: each unit's signing key pair (table unit_key), all of its SQL */
+#include "unitkey/unitkey.h"
 
 #include "base/log.h"
 #include "store/store.h"
@@ -9,7 +9,7 @@
 
 /* Reads the unit's key row; STATUS_NOT_FOUND when it has none. */
 static enum status read_key(struct db_conn *c, int64_t unit_id,
-			    unsigned char public_key[RECEIPT_PUBLIC_KEY_BYTES],
+			    unsigned char public_key[UNITKEY_PUBLIC_BYTES],
 			    unsigned char *secret_key)
 {
 	struct db_stmt *q;
@@ -23,23 +23,23 @@ static enum status read_key(struct db_conn *c, int64_t unit_id,
 		return st;
 	if (!has_row)
 		return STATUS_NOT_FOUND;
-	if (!receipt_hex_decode(db_column_text(q, 0), public_key, RECEIPT_PUBLIC_KEY_BYTES) ||
+	if (!unitkey_hex_decode(db_column_text(q, 0), public_key, UNITKEY_PUBLIC_BYTES) ||
 	    (secret_key != NULL &&
-	     !receipt_hex_decode(db_column_text(q, 1), secret_key, RECEIPT_SECRET_KEY_BYTES))) {
+	     !unitkey_hex_decode(db_column_text(q, 1), secret_key, UNITKEY_SECRET_BYTES))) {
 		log_error("unit_key of unit %lld is not hex of the right length", (long long)unit_id);
 		return STATUS_INTERNAL;
 	}
 	return STATUS_OK;
 }
 
-enum status receipt_store_key(struct db_conn *c, int64_t unit_id, int64_t now,
-			      unsigned char public_key[RECEIPT_PUBLIC_KEY_BYTES],
-			      unsigned char secret_key[RECEIPT_SECRET_KEY_BYTES])
+enum status unitkey_get(struct db_conn *c, int64_t unit_id, int64_t now,
+			unsigned char public_key[UNITKEY_PUBLIC_BYTES],
+			unsigned char secret_key[UNITKEY_SECRET_BYTES])
 {
 	enum status st = read_key(c, unit_id, public_key, secret_key);
 	if (st != STATUS_NOT_FOUND)
 		return st;
-	unsigned char pk[RECEIPT_PUBLIC_KEY_BYTES], sk[RECEIPT_SECRET_KEY_BYTES];
+	unsigned char pk[UNITKEY_PUBLIC_BYTES], sk[UNITKEY_SECRET_BYTES];
 	char pk_hex[2 * sizeof pk + 1], sk_hex[2 * sizeof sk + 1];
 	crypto_sign_keypair(pk, sk);
 	sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
@@ -62,8 +62,8 @@ enum status receipt_store_key(struct db_conn *c, int64_t unit_id, int64_t now,
 	return read_key(c, unit_id, public_key, secret_key);
 }
 
-enum status receipt_store_public_key(struct db_conn *c, int64_t unit_id,
-				     unsigned char public_key[RECEIPT_PUBLIC_KEY_BYTES])
+enum status unitkey_public(struct db_conn *c, int64_t unit_id,
+			   unsigned char public_key[UNITKEY_PUBLIC_BYTES])
 {
 	return read_key(c, unit_id, public_key, NULL);
 }

@@ -1,11 +1,13 @@
 /* main.c: the command line: serve, init, user, backup, restore, audit, calendar, receipt, mail */
 #include "app/app.h"
 #include "app/cli_calendar.h"
+#include "app/metrics.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "html/html.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "mail/mail.h"
 #include "news/news.h"
@@ -56,7 +58,7 @@ static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
 	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
-	"                    [--lookup-limit N]\n"
+	"                    [--lookup-limit N] [--metrics-listen HOST:PORT]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
 	"  --demo              load the demo content into a new, empty data folder\n"
@@ -67,6 +69,8 @@ static const char usage_serve[] =
 	"  --https             the site is served over TLS (by a proxy): Secure cookies\n"
 	"  --lookup-limit N    public dossier lookups one address may make in 10 minutes\n"
 	"                      (default 30; 0: no limit, e.g. behind a carrier's NAT)\n"
+	"  --metrics-listen HOST:PORT  serve Prometheus metrics at /metrics on this separate\n"
+	"                      address (e.g. 127.0.0.1:9108; default: off)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -124,6 +128,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "unit-name", required_argument, NULL, 'u' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "lookup-limit", required_argument, NULL, 'L' },
+		{ "metrics-listen", required_argument, NULL, 'M' },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -142,7 +147,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 	static const char *const names[256] = {
 		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
-		['L'] = "lookup_limit",
+		['L'] = "lookup_limit", ['M'] = "metrics_listen",
 	};
 	int c;
 	optind = 1;
@@ -270,6 +275,7 @@ static int cmd_serve(int argc, char **argv)
 		die("cannot start");
 	prepare_database(&cli, app.db);
 	app_start_background(&app);
+	app_metrics_init();
 	struct http_server_options opt = {
 		.host = cli.cfg.listen_host,
 		.port = cli.cfg.listen_port,
@@ -278,6 +284,7 @@ static int cmd_serve(int argc, char **argv)
 		.connection_limit = cli.cfg.connection_limit,
 		.access_log = cli.cfg.access_log,
 		.dispatch = app_dispatch,
+		.completed = app_metrics_completed,
 		.app = &app,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -290,6 +297,16 @@ static int cmd_serve(int argc, char **argv)
 		app_close(&app);
 		die("cannot serve on %s:%d", opt.host, opt.port);
 	}
+	struct metrics_server *metrics = NULL;
+	if (cli.cfg.metrics_listen[0] != '\0') {
+		metrics = metrics_server_start(cli.cfg.metrics_listen, app_metrics_collect, &app);
+		if (metrics == NULL) {
+			http_server_stop(server);
+			app_close(&app);
+			die("cannot serve metrics on %s", cli.cfg.metrics_listen);
+		}
+		log_info("metrics: http://%s/metrics", cli.cfg.metrics_listen);
+	}
 	printf("Cổng thông tin đang chạy / serving: http://%s:%d/\n"
 	       "Đăng nhập quản trị / sign in: http://%s:%d/quan-tri/dang-nhap\n",
 	       opt.host, opt.port, opt.host, opt.port);
@@ -298,6 +315,7 @@ static int cmd_serve(int argc, char **argv)
 		pause();
 	log_info("signal %d: finishing requests in flight and stopping", (int)got_signal);
 	http_server_stop(server);
+	metrics_server_stop(metrics);
 	app_close(&app);
 	log_info("stopped cleanly");
 	return 0;

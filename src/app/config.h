@@ -7,6 +7,7 @@
 struct config {
 	char listen_host[64];
 	int listen_port;
+	char metrics_listen[80]; /* "127.0.0.1:9108" for the Prometheus listener; empty: off */
 	char data_dir[512];    /* database, keys, anything the server writes */
 	char database[600];    /* store URL; default sqlite:DATA_DIR/phuong.db */
 	char share_dir[512];   /* templates/, static/, po/, data/ */

@@ -3,12 +3,16 @@
 #define HTTP_SERVER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct request;
 
 /* Called once per request when its input is complete. It must leave the final
  * response in r: status, content_type and body (has_raw_body), or a redirect. */
 typedef void (*http_dispatch_fn)(struct request *r, void *app);
+/* Called once per request when it is over (answered, or the connection dropped), before
+ * its memory goes, with the time since it began: for counters, so it must be quick. */
+typedef void (*http_completed_fn)(const struct request *r, int64_t duration_us, void *app);
 
 struct http_server_options {
 	const char *host; /* "127.0.0.1" */
@@ -18,6 +22,7 @@ struct http_server_options {
 	int connection_limit;
 	bool access_log;
 	http_dispatch_fn dispatch;
+	http_completed_fn completed; /* NULL: none */
 	void *app;
 };
 

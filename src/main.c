@@ -2,6 +2,7 @@
 #include "app/app.h"
 #include "app/cli_calendar.h"
 #include "app/metrics.h"
+#include "app/sandbox.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/arena.h"
@@ -58,7 +59,7 @@ static const char usage_serve[] =
 	"usage: phuong serve [--listen HOST:PORT] [--data DIR] [--demo] [--config FILE]\n"
 	"                    [--threads N] [--pool N] [--dev] [--share DIR] [--no-access-log] [--https]\n"
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
-	"                    [--lookup-limit N] [--metrics-listen HOST:PORT]\n"
+	"                    [--lookup-limit N] [--metrics-listen HOST:PORT] [--no-seccomp]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
 	"  --demo              load the demo content into a new, empty data folder\n"
@@ -71,6 +72,8 @@ static const char usage_serve[] =
 	"                      (default 30; 0: no limit, e.g. behind a carrier's NAT)\n"
 	"  --metrics-listen HOST:PORT  serve Prometheus metrics at /metrics on this separate\n"
 	"                      address (e.g. 127.0.0.1:9108; default: off)\n"
+	"  --no-seccomp        no system call filter once serving (for debugging; the same as\n"
+	"                      --seccomp off; --seccomp log lets the kernel log unlisted calls)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -115,7 +118,7 @@ struct cli {
 /* Parses the options every command shares, and positional arguments. */
 static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 {
-	enum { OPT_CONFIG = 1000, OPT_NO_ACCESS_LOG, OPT_PASSWORD_STDIN, OPT_SET };
+	enum { OPT_CONFIG = 1000, OPT_NO_ACCESS_LOG, OPT_PASSWORD_STDIN, OPT_SET, OPT_NO_SECCOMP };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "listen", required_argument, NULL, 'l' },
@@ -129,6 +132,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "lookup-limit", required_argument, NULL, 'L' },
 		{ "metrics-listen", required_argument, NULL, 'M' },
+		{ "seccomp", required_argument, NULL, 'S' },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -147,7 +152,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 	static const char *const names[256] = {
 		['l'] = "listen", ['d'] = "data", ['D'] = "database", ['t'] = "threads", ['p'] = "pool",
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
-		['L'] = "lookup_limit", ['M'] = "metrics_listen",
+		['L'] = "lookup_limit", ['M'] = "metrics_listen", ['S'] = "seccomp",
 	};
 	int c;
 	optind = 1;
@@ -169,6 +174,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		case 'h' + 256: cli->cfg.https = true; break;
 		case 'm': cli->demo = true; break;
 		case OPT_NO_ACCESS_LOG: cli->cfg.access_log = false; break;
+		case OPT_NO_SECCOMP: cli->cfg.seccomp = SANDBOX_OFF; break;
 		case 'r': cli->role = optarg; break;
 		case 'N': cli->name = optarg; break;
 		case OPT_PASSWORD_STDIN: cli->password_stdin = true; break;
@@ -306,6 +312,13 @@ static int cmd_serve(int argc, char **argv)
 			die("cannot serve metrics on %s", cli.cfg.metrics_listen);
 		}
 		log_info("metrics: http://%s/metrics", cli.cfg.metrics_listen);
+	}
+	/* Ready: from here on only the system calls of serving (app/sandbox.h). */
+	if (!sandbox_enter(cli.cfg.seccomp)) {
+		metrics_server_stop(metrics);
+		http_server_stop(server);
+		app_close(&app);
+		die("cannot install the seccomp filter (--no-seccomp runs without it)");
 	}
 	printf("Cổng thông tin đang chạy / serving: http://%s:%d/\n"
 	       "Đăng nhập quản trị / sign in: http://%s:%d/quan-tri/dang-nhap\n",

@@ -25,6 +25,7 @@ void config_defaults(struct config *cfg)
 		.connection_limit = 2000,
 		.lookup_limit = 30,
 		.access_log = true,
+		.seccomp = SANDBOX_ENFORCE,
 	};
 }
 
@@ -83,6 +84,8 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 		return (value[0] == '\0' || metrics_address_parse(value, &addr)) &&
 		       copy(cfg->metrics_listen, sizeof cfg->metrics_listen, value);
 	}
+	if (strcmp(name, "seccomp") == 0)
+		return sandbox_mode_parse(value, &cfg->seccomp);
 	if (strcmp(name, "data") == 0)
 		return copy(cfg->data_dir, sizeof cfg->data_dir, value);
 	if (strcmp(name, "database") == 0)

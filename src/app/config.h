@@ -2,6 +2,8 @@
 #ifndef APP_CONFIG_H
 #define APP_CONFIG_H
 
+#include "app/sandbox.h"
+
 #include <stdbool.h>
 
 struct config {
@@ -22,6 +24,7 @@ struct config {
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */
+	enum sandbox_mode seccomp; /* serve's system call filter: on (default), off, log */
 	char smtp_url[300];    /* "smtp://127.0.0.1:25", "smtps://mail.example.vn"; empty: no mail */
 	char mail_from[254];   /* sender address of notifications */
 	char smtp_user[200];   /* empty: no SMTP authentication */

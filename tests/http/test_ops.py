@@ -182,3 +182,44 @@ def test_metrics_listen_from_the_config_file(start_server, tmp_path):
     assert port in listening_ports(server.proc.pid)
     r = requests.get("http://127.0.0.1:%d/metrics" % port, timeout=TIMEOUT, proxies=NO_PROXY)
     assert r.status_code == 200
+
+
+def seccomp_filters(pid, tid=None):
+    """The seccomp filters on a thread (Seccomp_filters of /proc status; a container's
+    runtime may have put some on every process, this test's too)."""
+    path = "/proc/%d/task/%s/status" % (pid, tid) if tid else "/proc/%d/status" % pid
+    with open(path) as f:
+        for line in f:
+            if line.startswith("Seccomp_filters:"):
+                return int(line.split()[1])
+    pytest.skip("the kernel does not report Seccomp_filters")
+
+
+def server_filters(pid):
+    """{thread id: its number of seccomp filters} of every thread of process pid."""
+    return {tid: seccomp_filters(pid, tid) for tid in os.listdir("/proc/%d/task" % pid)}
+
+
+def test_serve_runs_under_the_seccomp_filter(demo):
+    log = demo.log()
+    if "seccomp filter not installed: sanitizer build" in log:
+        pytest.skip("sanitizer build: the filter is skipped, as it logs")
+    assert "seccomp filter active" in log
+    ours = seccomp_filters(os.getpid())
+    filters = server_filters(demo.proc.pid)
+    assert len(filters) >= 3  # the main thread, the server's pool, the flusher
+    assert set(filters.values()) == {ours + 1}, filters  # every thread, not only one
+    assert demo.client().get("/").status_code == 200
+
+
+def test_no_seccomp_turns_the_filter_off(start_server, tmp_path):
+    server = start_server(tmp_path / "data", extra_args=("--no-seccomp",))
+    assert "seccomp filter off" in server.log()
+    assert set(server_filters(server.proc.pid).values()) == {seccomp_filters(os.getpid())}
+    assert server.client().get("/healthz").status_code == 200
+
+
+def test_a_bad_seccomp_mode_is_refused(scratch):
+    r = phuong("serve", "--data", scratch / "data", "--seccomp", "maybe", timeout=30)
+    assert r.returncode == 2
+    assert "--seccomp" in r.stderr

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -176,6 +177,28 @@ static void netlink_is_refused_not_fatal(void **state)
 		fail_msg("status %#x: %s", o.status, o.err);
 }
 
+/* Name lookups as libpq and libcurl make them (files, then DNS; glibc probes netlink):
+ * any answer will do, a SIGSYS will not. */
+static int resolve_names(void)
+{
+	static const char *const names[] = { "localhost", "phuong-sandbox-test.invalid" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG };
+		struct addrinfo *found = NULL;
+		if (getaddrinfo(names[i], "5432", &hints, &found) == 0)
+			freeaddrinfo(found);
+	}
+	return 0;
+}
+
+static void name_lookups_run(void **state)
+{
+	(void)state;
+	struct outcome o = in_sandbox(resolve_names);
+	if (!WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0)
+		fail_msg("status %#x: %s", o.status, o.err);
+}
+
 static int try_write_exec_memory(void)
 {
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -212,6 +235,7 @@ int main(void)
 		cmocka_unit_test(ptrace_is_stopped),
 		cmocka_unit_test(fork_is_stopped),
 		cmocka_unit_test(netlink_is_refused_not_fatal),
+		cmocka_unit_test(name_lookups_run),
 		cmocka_unit_test(writable_executable_memory_is_stopped),
 		cmocka_unit_test(modes_parse),
 	};

@@ -76,12 +76,12 @@ def test_healthz_is_503_when_the_store_does_not_answer(fresh):
     finally:
         fresh.db.run("ALTER TABLE schema_migrations_away RENAME TO schema_migrations")
     assert c.get("/healthz").status_code == 200
-    assert "healthz: the database did not answer" in fresh.log()
+    assert "healthz: the database did not answer" in whole_log(fresh)
 
 
 def test_no_metrics_listener_by_default(demo):
     assert listening_ports(demo.proc.pid) == {demo.port}
-    assert "metrics:" not in demo.log()
+    assert "metrics:" not in whole_log(demo)
     r = demo.client().get("/metrics")
     assert r.status_code == 404  # the portal itself never serves them
 
@@ -200,8 +200,14 @@ def server_filters(pid):
     return {tid: seccomp_filters(pid, tid) for tid in os.listdir("/proc/%d/task" % pid)}
 
 
+def whole_log(server):
+    """Everything the server wrote so far (Server.log() keeps only the tail)."""
+    server.log()  # flushes
+    return server.stderr_path.read_bytes().decode("utf-8", "replace")
+
+
 def test_serve_runs_under_the_seccomp_filter(demo):
-    log = demo.log()
+    log = whole_log(demo)
     if "seccomp filter not installed: sanitizer build" in log:
         pytest.skip("sanitizer build: the filter is skipped, as it logs")
     assert "seccomp filter active" in log
@@ -214,7 +220,7 @@ def test_serve_runs_under_the_seccomp_filter(demo):
 
 def test_no_seccomp_turns_the_filter_off(start_server, tmp_path):
     server = start_server(tmp_path / "data", extra_args=("--no-seccomp",))
-    assert "seccomp filter off" in server.log()
+    assert "seccomp filter off" in whole_log(server)
     assert set(server_filters(server.proc.pid).values()) == {seccomp_filters(os.getpid())}
     assert server.client().get("/healthz").status_code == 200
 

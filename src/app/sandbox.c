@@ -93,8 +93,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *context)
 	while (digits > 0 && n + 1 < sizeof line)
 		line[n++] = number[--digits];
 	n = put_text(line, n, sizeof line,
-		     ") is not on the allow-list: stopping (README, \"Seccomp\"; --no-seccomp to "
-		     "debug)\n");
+		     ") is not on the allow-list: stopping (README, \"Monitoring and the seccomp "
+		     "filter\"; --no-seccomp to debug)\n");
 	ssize_t written = write(STDERR_FILENO, line, n);
 	(void)written;
 	/* SIGSYS is blocked in its handler: raised now, it ends the process on return. */

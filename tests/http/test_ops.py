@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from conftest import TIMEOUT, free_port, phuong
+from conftest import ROOT, TIMEOUT, free_port, phuong
 
 NO_PROXY = {"http": None, "https": None}
 
@@ -229,3 +229,25 @@ def test_a_bad_seccomp_mode_is_refused(scratch):
     r = phuong("serve", "--data", scratch / "data", "--seccomp", "maybe", timeout=30)
     assert r.returncode == 2
     assert "--seccomp" in r.stderr
+
+
+def test_dev_mode_reloads_templates_under_the_filter(start_server, tmp_path):
+    """A rare path after start-up: --dev scans the templates folder again (stat, open,
+    getdents) and compiles what changed, with the filter on."""
+    import shutil
+    share = tmp_path / "share"
+    for folder in ("templates", "static", "po", "data"):
+        shutil.copytree(ROOT / folder, share / folder)
+    server = start_server(tmp_path / "data", extra_args=("--dev", "--share", str(share)))
+    c = server.client()
+    assert "Disallow: /quan-tri" in c.get("/robots.txt").text
+    robots = share / "templates" / "feeds" / "robots.txt"
+    robots.write_text(robots.read_text() + "# đã đổi\n")
+    (share / "templates" / "feeds" / "new-one.txt").write_text("mới\n")
+    deadline = time.monotonic() + 10
+    while "# đã đổi" not in c.get("/robots.txt").text:
+        assert time.monotonic() < deadline, "the changed template was not reloaded"
+        time.sleep(0.3)
+    log = whole_log(server)
+    assert "seccomp filter active" in log or "sanitizer build" in log
+    assert "seccomp: system call" not in log

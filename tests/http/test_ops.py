@@ -251,3 +251,26 @@ def test_dev_mode_reloads_templates_under_the_filter(start_server, tmp_path):
     log = whole_log(server)
     assert "seccomp filter active" in log or "sanitizer build" in log
     assert "seccomp: system call" not in log
+
+
+def test_postgresql_reconnects_under_the_filter(fresh):
+    """A rare path after start-up: the database drops every session (a failover, a
+    restart); the pool's connections open again, with the filter on."""
+    if fresh.db.engine != "postgresql":
+        pytest.skip("PostgreSQL only (PHUONG_TEST_PG)")
+    c = fresh.client()
+    assert c.get("/healthz").status_code == 200
+    name = fresh.database.rsplit("/", 1)[1]
+    fresh.db.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                 "WHERE datname = '%s' AND pid <> pg_backend_pid()" % name)
+    codes = [c.get("/healthz").status_code for _ in range(fresh_pool_size(fresh) + 2)]
+    assert codes[-1] == 200, codes  # a lost connection answers 503 once, then reopens
+    assert c.get("/thu-tuc").status_code == 200
+    log = whole_log(fresh)
+    assert "reconnected to postgresql" in log
+    assert "seccomp: system call" not in log
+
+
+def fresh_pool_size(server):
+    """The pool of a test server: threads (the cores, 2..32) + 1."""
+    return max(2, min(32, os.cpu_count() or 2)) + 1

@@ -1,12 +1,15 @@
 /* main.c: the command line: serve, init, user, backup, restore, audit, calendar, receipt, mail */
 #include "app/app.h"
 #include "app/cli_calendar.h"
+#include "app/metrics.h"
+#include "app/sandbox.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "base/utf8.h"
 #include "html/html.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "mail/mail.h"
 #include "news/news.h"
@@ -64,6 +67,7 @@ static const char usage_serve[] =
 	"                    [--site-name NAME] [--unit-name NAME] [--base-url URL]\n"
 	"                    [--lookup-limit N] [--submit-limit N] [--submit-upload-mb N]\n"
 	"                    [--trusted-proxies LIST] [--per-ip-limit N] [--request-timeout S]\n"
+	"                    [--metrics-listen HOST:PORT] [--no-seccomp]\n"
 	"\n"
 	"  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080); [IPV6]:PORT for\n"
 	"                      IPv6 ([::]:8080 takes IPv4 clients too); give it several times\n"
@@ -85,6 +89,10 @@ static const char usage_serve[] =
 	"                      (default 10; 0: no limit)\n"
 	"  --submit-upload-mb N  megabytes of attachments a unit takes online in an hour\n"
 	"                      (default 100; 0: no limit)\n"
+	"  --metrics-listen HOST:PORT  serve Prometheus metrics at /metrics on this separate\n"
+	"                      address (e.g. 127.0.0.1:9108; default: off)\n"
+	"  --no-seccomp        no system call filter once serving (for debugging; the same as\n"
+	"                      --seccomp off; --seccomp log lets the kernel log unlisted calls)\n"
 	"A new database gets an admin account 'admin' whose password is printed once.\n";
 
 static const char usage_init[] =
@@ -137,7 +145,7 @@ struct cli {
 /* Parses the options every command shares, and positional arguments. */
 static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 {
-	enum { OPT_CONFIG = 1000, OPT_NO_ACCESS_LOG, OPT_PASSWORD_STDIN, OPT_SET };
+	enum { OPT_CONFIG = 1000, OPT_NO_ACCESS_LOG, OPT_PASSWORD_STDIN, OPT_SET, OPT_NO_SECCOMP };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "listen", required_argument, NULL, 'l' },
@@ -155,6 +163,9 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		{ "request-timeout", required_argument, NULL, 'R' },
 		{ "submit-limit", required_argument, NULL, 'S' },
 		{ "submit-upload-mb", required_argument, NULL, 'U' },
+		{ "metrics-listen", required_argument, NULL, 'M' },
+		{ "seccomp", required_argument, NULL, 'Z' },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "dev", no_argument, NULL, 'v' },
 		{ "https", no_argument, NULL, 'h' + 256 },
 		{ "demo", no_argument, NULL, 'm' },
@@ -175,6 +186,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		['s'] = "share", ['n'] = "site_name", ['u'] = "unit_name", ['b'] = "base_url",
 		['L'] = "lookup_limit", ['T'] = "trusted_proxies", ['I'] = "per_ip_limit",
 		['R'] = "request_timeout", ['S'] = "submit_limit", ['U'] = "submit_upload_mb",
+		['M'] = "metrics_listen", ['Z'] = "seccomp",
 	};
 	/* --listen may be given several times: together they replace the config file's list. */
 	char listens[HTTP_LISTEN_MAX * (HTTP_HOST_TEXT + 8) + 1] = "";
@@ -207,6 +219,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli, const char *usage)
 		case 'h' + 256: cli->cfg.https = true; break;
 		case 'm': cli->demo = true; break;
 		case OPT_NO_ACCESS_LOG: cli->cfg.access_log = false; break;
+		case OPT_NO_SECCOMP: cli->cfg.seccomp = SANDBOX_OFF; break;
 		case 'r': cli->role = optarg; break;
 		case 'N': cli->name = optarg; break;
 		case OPT_PASSWORD_STDIN: cli->password_stdin = true; break;
@@ -367,6 +380,7 @@ static int cmd_serve(int argc, char **argv)
 		die("cannot start");
 	prepare_database(&cli, app.db);
 	app_start_background(&app);
+	app_metrics_init();
 	struct http_server_options opt = {
 		.listen = cli.cfg.listen,
 		.listen_count = (size_t)cli.cfg.listen_count,
@@ -378,6 +392,7 @@ static int cmd_serve(int argc, char **argv)
 		.access_log = cli.cfg.access_log,
 		.trusted_proxies = cli.cfg.trusted_proxies,
 		.dispatch = app_dispatch,
+		.completed = app_metrics_completed,
 		.app = &app,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -398,11 +413,29 @@ static int cmd_serve(int argc, char **argv)
 		       is_v6 ? "[" : "", l->host, is_v6 ? "]" : "", l->port, is_v6 ? "[" : "",
 		       l->host, is_v6 ? "]" : "", l->port);
 	}
+	struct metrics_server *metrics = NULL;
+	if (cli.cfg.metrics_listen[0] != '\0') {
+		metrics = metrics_server_start(cli.cfg.metrics_listen, app_metrics_collect, &app);
+		if (metrics == NULL) {
+			http_server_stop(server);
+			app_close(&app);
+			die("cannot serve metrics on %s", cli.cfg.metrics_listen);
+		}
+		log_info("metrics: http://%s/metrics", cli.cfg.metrics_listen);
+	}
+	/* Ready: from here on only the system calls of serving (app/sandbox.h). */
+	if (!sandbox_enter(cli.cfg.seccomp)) {
+		metrics_server_stop(metrics);
+		http_server_stop(server);
+		app_close(&app);
+		die("cannot install the seccomp filter (--no-seccomp runs without it)");
+	}
 	fflush(stdout);
 	while (!got_signal)
 		pause();
 	log_info("signal %d: finishing requests in flight and stopping", (int)got_signal);
 	http_server_stop(server);
+	metrics_server_stop(metrics);
 	app_close(&app);
 	log_info("stopped cleanly");
 	return 0;

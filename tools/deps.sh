@@ -14,7 +14,7 @@ PHUONG_DEBS=(
 	# libraries (see DESIGN.md "Dependencies")
 	libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libgd-dev libmagic-dev libinih-dev gettext
-	libqrencode-dev libcurl4-openssl-dev libxlsxwriter-dev
+	libqrencode-dev libcurl4-openssl-dev libxlsxwriter-dev libseccomp-dev
 	# tests: C units, HTTP end to end, browser
 	libcmocka-dev python3-requests python3-lxml python3-feedparser python3-pytest python3-openpyxl
 	zbar-tools librsvg2-bin

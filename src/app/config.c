@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "base/num.h"
 #include "http/proxy.h"
+#include "http/metrics.h"
 
 #include <ini.h>
 #include <libgen.h>
@@ -30,6 +31,7 @@ void config_defaults(struct config *cfg)
 		.submit_upload_mb = 100,
 		.audit_checkpoint_minutes = 10,
 		.access_log = true,
+		.seccomp = SANDBOX_ENFORCE,
 	};
 }
 
@@ -110,6 +112,13 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 {
 	if (strcmp(name, "listen") == 0)
 		return parse_listen(cfg, value);
+	if (strcmp(name, "metrics_listen") == 0) {
+		struct sockaddr_storage addr;
+		return (value[0] == '\0' || metrics_address_parse(value, &addr)) &&
+		       copy(cfg->metrics_listen, sizeof cfg->metrics_listen, value);
+	}
+	if (strcmp(name, "seccomp") == 0)
+		return sandbox_mode_parse(value, &cfg->seccomp);
 	if (strcmp(name, "data") == 0)
 		return copy(cfg->data_dir, sizeof cfg->data_dir, value);
 	if (strcmp(name, "database") == 0)

@@ -3,6 +3,7 @@
 #define APP_CONFIG_H
 
 #include "http/server.h"
+#include "app/sandbox.h"
 
 #include <stdbool.h>
 
@@ -14,6 +15,7 @@ enum { CONFIG_PER_IP_LIMIT = 64, CONFIG_REQUEST_TIMEOUT_S = 120 };
 struct config {
 	struct http_listen listen[HTTP_LISTEN_MAX]; /* addresses to serve on */
 	int listen_count;
+	char metrics_listen[80]; /* "127.0.0.1:9108" for the Prometheus listener; empty: off */
 	char data_dir[512];    /* database, keys, anything the server writes */
 	char database[600];    /* store URL; default sqlite:DATA_DIR/phuong.db */
 	char share_dir[512];   /* templates/, static/, po/, data/ */
@@ -34,6 +36,7 @@ struct config {
 	bool access_log;
 	bool dev;              /* reload templates on change */
 	bool https;            /* behind TLS: Secure cookies */
+	enum sandbox_mode seccomp; /* serve's system call filter: on (default), off, log */
 	char smtp_url[300];    /* "smtp://127.0.0.1:25", "smtps://mail.example.vn"; empty: no mail */
 	char mail_from[254];   /* sender address of notifications */
 	char smtp_user[200];   /* empty: no SMTP authentication */

@@ -3,6 +3,7 @@
 
 #include "admin/admin_pages.h"
 #include "app/calendar_store.h"
+#include "app/metrics.h"
 #include "app/page_cache.h"
 #include "auth/auth.h"
 #include "base/arena.h"
@@ -401,8 +402,9 @@ void app_dispatch(struct request *r, void *opaque)
 			set_error(r, mismatch || !known_method ? 405 : 404, NULL);
 			if (mismatch || !known_method)
 				request_add_header(r, "Allow", "GET, HEAD, POST");
-		} else if (route->handler == statics_serve) {
-			/* Styles and icons need no database, session or unit. */
+		} else if (route->handler == statics_serve || route->handler == app_healthz) {
+			/* Styles and icons need no database, session or unit; the health check
+			 * takes its own connection, with a bounded wait. */
 			if (route->handler(r) != STATUS_OK)
 				set_error(r, 404, NULL);
 		} else {

@@ -5,6 +5,7 @@
 #include "base/buf.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct page {
 struct page_cache {
 	pthread_mutex_t lock;
 	struct page pages[PAGE_CACHE_SLOTS];
+	_Atomic uint64_t hits, misses; /* relaxed: counters, outside the lock */
 };
 
 /* FNV-1a */
@@ -71,9 +73,16 @@ bool page_cache_get(struct page_cache *pc, const char *key, int64_t generation, 
 		hit = !body->failed && *content_type != NULL;
 	}
 	pthread_mutex_unlock(&pc->lock);
+	atomic_fetch_add_explicit(hit ? &pc->hits : &pc->misses, 1, memory_order_relaxed);
 	if (!hit)
 		buf_clear(body);
 	return hit;
+}
+
+void page_cache_counts(struct page_cache *pc, uint64_t *hits, uint64_t *misses)
+{
+	*hits = atomic_load_explicit(&pc->hits, memory_order_relaxed);
+	*misses = atomic_load_explicit(&pc->misses, memory_order_relaxed);
 }
 
 void page_cache_put(struct page_cache *pc, const char *key, int64_t generation, int64_t now,

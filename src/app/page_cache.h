@@ -30,6 +30,9 @@ void page_cache_free(struct page_cache *pc);
  * was made at this generation less than PAGE_CACHE_TTL_S before now. */
 bool page_cache_get(struct page_cache *pc, const char *key, int64_t generation, int64_t now,
 		    struct buf *body, struct arena *a, const char **content_type);
+/* The page_cache_get calls that found their page (hits) and that did not (misses),
+ * since page_cache_new: for the metrics. */
+void page_cache_counts(struct page_cache *pc, uint64_t *hits, uint64_t *misses);
 /* Keeps a copy of the page. */
 void page_cache_put(struct page_cache *pc, const char *key, int64_t generation, int64_t now,
 		    const char *content_type, const void *body, size_t len);

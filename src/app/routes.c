@@ -2,6 +2,7 @@
 #include "app/app.h"
 
 #include "admin/admin_pages.h"
+#include "app/metrics.h"
 #include "base/log.h"
 #include "news/news_pages.h"
 #include "onestop/dossier_pages.h"
@@ -32,6 +33,7 @@ const struct route routes[] = {
 	{ GET,  "/atom.xml",                                news_page_feed_atom,     PERM_PUBLIC,     false, false, true  },
 	{ GET,  "/sitemap.xml",                             news_page_sitemap,       PERM_PUBLIC,     false, false, true  },
 	{ GET,  "/robots.txt",                              app_robots,              PERM_PUBLIC,     false, false, false },
+	{ GET,  "/healthz",                                 app_healthz,             PERM_PUBLIC,     false, false, false },
 	{ GET,  "/tep/{}",                                  news_page_file,          PERM_PUBLIC,     false, false, false },
 	{ GET,  "/static/{}",                               statics_serve,           PERM_PUBLIC,     false, false, false },
 	{ GET,  "/ngon-ngu/{}",                             app_language,            PERM_PUBLIC,     false, false, false },

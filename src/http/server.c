@@ -471,6 +471,8 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **req
 	if (st == NULL)
 		return;
 	struct request *r = &st->req;
+	if (s->opt.completed != NULL)
+		s->opt.completed(r, now_us() - r->started_us, s->opt.app);
 	if (s->opt.access_log)
 		log_info("%s %s %d %lld %.1fms%s", r->method, r->path, r->status,
 			 (long long)r->bytes_sent, (double)(now_us() - r->started_us) / 1000.0,

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct request;
 
@@ -19,6 +20,9 @@ struct http_listen {
 /* Called once per request when its input is complete. It must leave the final
  * response in r: status, content_type and body (has_raw_body), or a redirect. */
 typedef void (*http_dispatch_fn)(struct request *r, void *app);
+/* Called once per request when it is over (answered, or the connection dropped), before
+ * its memory goes, with the time since it began: for counters, so it must be quick. */
+typedef void (*http_completed_fn)(const struct request *r, int64_t duration_us, void *app);
 
 struct http_server_options {
 	const struct http_listen *listen; /* one daemon each */
@@ -33,6 +37,7 @@ struct http_server_options {
 	bool access_log;
 	const char *trusted_proxies; /* addresses/CIDRs whose X-Forwarded-For is believed; NULL: none */
 	http_dispatch_fn dispatch;
+	http_completed_fn completed; /* NULL: none */
 	void *app;
 };
 

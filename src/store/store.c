@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { DB_POOL_MAX = 256 };
 
@@ -19,6 +20,7 @@ struct db {
 	int idle_count;
 	struct db_conn **conns; /* all of them, size entries */
 	struct db_conn **idle;  /* a stack of idle_count free ones */
+	uint64_t acquires, waits, wait_us; /* db_pool_stats; under lock */
 };
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -102,7 +104,12 @@ struct db *db_open(const char *url, int pool_size)
 		return NULL;
 	}
 	pthread_mutex_init(&db->lock, NULL);
-	pthread_cond_init(&db->freed, NULL);
+	/* A monotonic clock for db_acquire_within's bound: a clock step must not stretch it. */
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&db->freed, &attr);
+	pthread_condattr_destroy(&attr);
 
 	for (int i = 0; i < pool_size; i++) {
 		struct db_conn *c;
@@ -139,15 +146,72 @@ void db_close(struct db *db)
 	free(db);
 }
 
-struct db_conn *db_acquire(struct db *db)
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Takes an idle connection, waiting until deadline (a CLOCK_MONOTONIC time; NULL: for
+ * ever). Counts the call, and a wait with its time. NULL when the deadline passed. */
+static struct db_conn *take_idle(struct db *db, const struct timespec *deadline)
 {
 	pthread_mutex_lock(&db->lock);
-	while (db->idle_count == 0)
-		pthread_cond_wait(&db->freed, &db->lock);
-	struct db_conn *c = db->idle[--db->idle_count];
-	c->in_use = true;
+	db->acquires++;
+	uint64_t wait_start = db->idle_count == 0 ? monotonic_us() : 0;
+	bool timed_out = false;
+	while (db->idle_count == 0 && !timed_out) {
+		if (deadline == NULL)
+			pthread_cond_wait(&db->freed, &db->lock);
+		else
+			timed_out = pthread_cond_timedwait(&db->freed, &db->lock, deadline) != 0 &&
+				    db->idle_count == 0;
+	}
+	if (wait_start != 0) {
+		db->waits++;
+		db->wait_us += monotonic_us() - wait_start;
+	}
+	struct db_conn *c = NULL;
+	if (db->idle_count > 0) {
+		c = db->idle[--db->idle_count];
+		c->in_use = true;
+	}
 	pthread_mutex_unlock(&db->lock);
 	return c;
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+	return take_idle(db, NULL);
+}
+
+struct db_conn *db_acquire_within(struct db *db, int timeout_ms)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	return take_idle(db, &deadline);
+}
+
+enum status db_ping(struct db_conn *c)
+{
+	struct db_stmt *st;
+	enum status s = db_prepare(c, "SELECT 1 FROM schema_migrations LIMIT 1", &st);
+	return s == STATUS_OK ? db_exec(st) : s; /* to the end: no snapshot left held */
+}
+
+void db_pool_stats(struct db *db, struct db_pool_stats *out)
+{
+	pthread_mutex_lock(&db->lock);
+	*out = (struct db_pool_stats){ .size = db->size, .in_use = db->size - db->idle_count,
+		.acquires = db->acquires, .waits = db->waits, .wait_us = db->wait_us };
+	pthread_mutex_unlock(&db->lock);
 }
 
 void db_release(struct db_conn *c)

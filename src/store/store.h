@@ -28,6 +28,22 @@ void db_close(struct db *db);
 struct db_conn *db_acquire(struct db *db);
 /* Gives the connection back; rolls back a transaction left open. */
 void db_release(struct db_conn *c);
+/* Like db_acquire, but waits at most timeout_ms for a free connection: NULL when none
+ * came free in time (a health check that must answer quickly). */
+struct db_conn *db_acquire_within(struct db *db, int timeout_ms);
+/* Runs one trivial read on c (a row of the migrations' table): STATUS_OK when the
+ * database answers, else the failure (logged by the engine). Writes nothing. */
+enum status db_ping(struct db_conn *c);
+
+/* The pool's counters since db_open, for monitoring: waits are the db_acquire calls that
+ * found no idle connection, wait_us the time they spent waiting. */
+struct db_pool_stats {
+	int size, in_use;
+	uint64_t acquires, waits, wait_us;
+};
+/* Copies the counters of db's pool into out (under the pool's lock: a scrape, not a
+ * request, should call it). */
+void db_pool_stats(struct db *db, struct db_pool_stats *out);
 
 /* The prepared (cached) statement for literal SQL text, reset and with bindings
  * cleared. STATUS_INTERNAL (logged with the SQL) if it does not compile or holds more

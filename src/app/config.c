@@ -4,7 +4,6 @@
 #include "base/log.h"
 #include "base/num.h"
 #include "http/proxy.h"
-#include "http/metrics.h"
 
 #include <ini.h>
 #include <libgen.h>
@@ -113,8 +112,8 @@ bool config_set(struct config *cfg, const char *name, const char *value)
 	if (strcmp(name, "listen") == 0)
 		return parse_listen(cfg, value);
 	if (strcmp(name, "metrics_listen") == 0) {
-		struct sockaddr_storage addr;
-		return (value[0] == '\0' || metrics_address_parse(value, &addr)) &&
+		struct http_listen addr;
+		return (value[0] == '\0' || (http_listen_parse(value, &addr) && addr.port != 0)) &&
 		       copy(cfg->metrics_listen, sizeof cfg->metrics_listen, value);
 	}
 	if (strcmp(name, "seccomp") == 0)

@@ -1,5 +1,6 @@
 /* metrics.c: Prometheus text exposition: atomic counters and histograms, their text, the listener */
 #include "http/metrics.h"
+#include "http/server.h"
 
 #include "base/buf.h"
 #include "base/log.h"
@@ -147,39 +148,6 @@ void metrics_write_histogram(struct buf *b, const char *name, const struct metri
 	buf_putc(b, '\n');
 }
 
-bool metrics_address_parse(const char *text, struct sockaddr_storage *out)
-{
-	const char *colon = strrchr(text, ':');
-	if (colon == NULL || colon == text)
-		return false;
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || port < 1 || port > 65535)
-		return false;
-	char host[64];
-	size_t n = (size_t)(colon - text);
-	bool bracketed = text[0] == '[' && colon[-1] == ']';
-	if (bracketed) {
-		text++;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof host)
-		return false;
-	memcpy(host, text, n);
-	host[n] = '\0';
-	memset(out, 0, sizeof *out);
-	if (bracketed) {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		return inet_pton(AF_INET6, host, &a6->sin6_addr) == 1;
-	}
-	struct sockaddr_in *a4 = (struct sockaddr_in *)out;
-	a4->sin_family = AF_INET;
-	a4->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
-}
-
 struct metrics_server {
 	struct MHD_Daemon *daemon;
 	metrics_collect_fn collect;
@@ -243,8 +211,10 @@ static void metrics_mhd_log(void *cls, const char *fmt, va_list ap)
 struct metrics_server *metrics_server_start(const char *address, metrics_collect_fn collect,
 					    void *ctx)
 {
+	struct http_listen listen;
 	struct sockaddr_storage addr;
-	if (!metrics_address_parse(address, &addr)) {
+	if (!http_listen_parse(address, &listen) || listen.port == 0 ||
+	    !http_listen_sockaddr(&listen, &addr)) {
 		log_error("cannot listen for metrics on '%s': not HOST:PORT with a numeric address",
 			  address);
 		return NULL;

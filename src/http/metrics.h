@@ -66,16 +66,12 @@ void metrics_write_value(struct buf *b, const char *name, const struct metrics_l
 void metrics_write_histogram(struct buf *b, const char *name, const struct metrics_label *labels,
 			     size_t nlabels, const struct metrics_histogram *h);
 
-/* Parses "HOST:PORT" (IPv4, or IPv6 in brackets: "[::1]:9108") into out. false if it
- * is not a numeric address with a port 1..65535. */
-bool metrics_address_parse(const char *text, struct sockaddr_storage *out);
-
 /* Writes every series into b when a scraper asks; called on the listener's thread. */
 typedef void (*metrics_collect_fn)(struct buf *b, void *ctx);
 
 struct metrics_server;
 
-/* Listens on address (metrics_address_parse) in a thread of its own and answers GET
+/* Listens on address (HOST:PORT as http_listen_parse reads it, port not 0) in a thread of its own and answers GET
  * /metrics with what collect writes; any other path is a 404. NULL and a logged error
  * if the address is invalid or taken. */
 struct metrics_server *metrics_server_start(const char *address, metrics_collect_fn collect,

@@ -589,24 +589,41 @@ bool http_listen_parse(const char *text, struct http_listen *out)
 	return true;
 }
 
+bool http_listen_sockaddr(const struct http_listen *l, struct sockaddr_storage *out)
+{
+	memset(out, 0, sizeof *out);
+	struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+	if (inet_pton(AF_INET, l->host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)l->port);
+		return true;
+	}
+	if (inet_pton(AF_INET6, l->host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)l->port);
+		return true;
+	}
+	return false;
+}
+
 /* Starts one daemon on l; NULL and a logged error on failure. */
 static struct MHD_Daemon *daemon_start(struct http_server *s, const struct http_listen *l)
 {
 	const struct http_server_options *opt = &s->opt;
-	struct sockaddr_in v4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)l->port) };
-	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)l->port) };
+	struct sockaddr_storage storage;
+	if (!http_listen_sockaddr(l, &storage)) {
+		log_error("cannot listen on '%s': not an IPv4 or IPv6 address", l->host);
+		return NULL;
+	}
+	struct sockaddr *addr = (struct sockaddr *)&storage;
+	bool is_v6 = storage.ss_family == AF_INET6;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 			 MHD_USE_ITC;
-	struct sockaddr *addr = (struct sockaddr *)&v4;
-	if (inet_pton(AF_INET, l->host, &v4.sin_addr) != 1) {
-		if (inet_pton(AF_INET6, l->host, &v6.sin6_addr) != 1) {
-			log_error("cannot listen on '%s': not an IPv4 or IPv6 address", l->host);
-			return NULL;
-		}
-		addr = (struct sockaddr *)&v6;
-		/* "::" is every address: IPv4 clients too (dual stack). */
-		flags |= IN6_IS_ADDR_UNSPECIFIED(&v6.sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
-	}
+	/* "::" is every address: IPv4 clients too (dual stack). */
+	if (is_v6)
+		flags |= IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&storage)->sin6_addr)
+				 ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_handler, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -621,8 +638,8 @@ static struct MHD_Daemon *daemon_start(struct http_server *s, const struct http_
 		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
 		MHD_OPTION_END);
 	if (d == NULL)
-		log_error("cannot listen on %s%s%s:%d", addr == (struct sockaddr *)&v6 ? "[" : "",
-			  l->host, addr == (struct sockaddr *)&v6 ? "]" : "", l->port);
+		log_error("cannot listen on %s%s%s:%d", is_v6 ? "[" : "", l->host, is_v6 ? "]" : "",
+			  l->port);
 	return d;
 }
 

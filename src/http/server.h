@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <stdint.h>
 
 struct request;
@@ -46,6 +47,8 @@ struct http_server;
 /* Parses "HOST:PORT" (IPv4) or "[IPV6]:PORT" into out: false unless host is a numeric
  * address and port 0..65535. */
 bool http_listen_parse(const char *text, struct http_listen *out);
+/* Fills out with l's socket address (IPv4 or IPv6); false if l->host is not an address. */
+bool http_listen_sockaddr(const struct http_listen *l, struct sockaddr_storage *out);
 
 /* Starts listening and serving; NULL and a logged error on failure. */
 struct http_server *http_server_start(const struct http_server_options *opt);

@@ -12,8 +12,9 @@ from test_procedures import edit_fields
 from util import create_article, parse
 
 PAGES_MAX = 400
-# Public routes whose answers are not JSON models (files, the robots line, redirects).
-NOT_MODELS = ("/tep/{}", "/static/{}", "/robots.txt", "/ngon-ngu/{}", "/luu-tru")
+# Public routes whose answers are not JSON models (files, the robots line, redirects,
+# the load balancer's probe).
+NOT_MODELS = ("/tep/{}", "/static/{}", "/robots.txt", "/ngon-ngu/{}", "/luu-tru", "/healthz")
 STAFF_ID_KEY = re.compile(r"(_by|user_id|actor|actor_id|staff)$")
 
 

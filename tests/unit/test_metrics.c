@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "http/metrics.h"
+#include "http/server.h"
 
 static const uint64_t bounds_us[] = { 1000, 10000, 100000 };
 
@@ -166,23 +167,26 @@ static void threads_lose_no_count(void **state)
 	assert_int_equal(total, OBSERVERS * OBSERVATIONS);
 }
 
+/* The listener's address is read as the server's (http_listen_parse) and becomes a socket
+ * address with http_listen_sockaddr. */
 static void listen_addresses(void **state)
 {
 	(void)state;
+	struct http_listen l;
 	struct sockaddr_storage a;
-	assert_true(metrics_address_parse("127.0.0.1:9108", &a));
+	assert_true(http_listen_parse("127.0.0.1:9108", &l));
+	assert_true(http_listen_sockaddr(&l, &a));
 	assert_int_equal(a.ss_family, AF_INET);
 	assert_int_equal(ntohs(((struct sockaddr_in *)&a)->sin_port), 9108);
-	assert_true(metrics_address_parse("[::1]:9108", &a));
+	assert_true(http_listen_parse("[::1]:9108", &l));
+	assert_true(http_listen_sockaddr(&l, &a));
 	assert_int_equal(a.ss_family, AF_INET6);
-	assert_false(metrics_address_parse("::1:9108", &a));
-	assert_false(metrics_address_parse("localhost:9108", &a));
-	assert_false(metrics_address_parse("127.0.0.1", &a));
-	assert_false(metrics_address_parse("127.0.0.1:0", &a));
-	assert_false(metrics_address_parse("127.0.0.1:70000", &a));
-	assert_false(metrics_address_parse("127.0.0.1:91x", &a));
-	assert_false(metrics_address_parse(":9108", &a));
-	assert_false(metrics_address_parse("[]:9108", &a));
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&a)->sin6_port), 9108);
+	const char *bad[] = { "::1:9108", "localhost:9108", "127.0.0.1", "127.0.0.1:70000",
+			      "127.0.0.1:91x", ":9108", "[]:9108" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (http_listen_parse(bad[i], &l))
+			fail_msg("accepted %s", bad[i]);
 }
 
 int main(void)

@@ -85,6 +85,14 @@ def ward(tmp_path):
         r = citizen.post("/thu-tuc/%s/nop-truc-tuyen" % ONLINE, online_form(citizen),
                          files=[("tep", ("to-khai.pdf", PDF, "application/pdf"))])
         assert r.status_code == 201
+        # A second online submission, marked as spam by the clerk: its record travels too.
+        r = citizen.post("/thu-tuc/%s/nop-truc-tuyen" % ONLINE, online_form(citizen),
+                         files=[("tep", ("rac.pdf", PDF, "application/pdf"))])
+        assert r.status_code == 201
+        spam = server.db.value("SELECT code FROM dossier ORDER BY id DESC LIMIT 1")
+        clerk = office["clerk"]
+        token = clerk.csrf(clerk.get("/quan-tri/ho-so/%s" % spam).content, "/thu-rac")
+        assert clerk.post("/quan-tri/ho-so/%s/thu-rac" % spam, {"csrf": token}).status_code == 303
     finally:
         assert server.stop() == 0
     # The official calendar and the unit's working hours travel too.

@@ -35,6 +35,19 @@ static bool code_valid(const char *s, size_t n)
 	return true;
 }
 
+/* Whether s[0..n) is base64url text: libsodium 1.0.18's decoder alone reads some bytes
+ * above 0x7F as '-' or '_', which would let another text than the issued one check. */
+static bool base64url_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '-' || ch == '_'))
+			return false;
+	}
+	return true;
+}
+
 static bool digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -113,7 +126,7 @@ enum receipt_check receipt_verify(const char *payload,
 	unsigned char sig[crypto_sign_BYTES];
 	size_t nsig = 0;
 	const char *end = NULL;
-	if (flen[3] > SIGNATURE_B64_MAX ||
+	if (flen[3] > SIGNATURE_B64_MAX || !base64url_text(field[3], flen[3]) ||
 	    sodium_base642bin(sig, sizeof sig, field[3], flen[3], NULL, &nsig, &end,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    nsig != sizeof sig || end != field[3] + flen[3])

@@ -105,6 +105,19 @@ static void stub_dispatch(struct request *r, void *app)
 	touch_str(request_form(r, "csrf"));
 	(void)request_file(r, "tep");
 
+	/* What request.h promises a handler of a request that broke no rule. */
+	if (r->input_error == STATUS_OK) {
+		if (r->path[0] != '/' || !utf8_valid(r->path, strlen(r->path)))
+			abort();
+		for (size_t i = 0; i < r->query_count; i++)
+			if (!utf8_valid(r->query[i].value, r->query[i].len))
+				abort();
+		for (size_t i = 0; i < r->form_count; i++)
+			if (!utf8_valid(r->form[i].name, strlen(r->form[i].name)) ||
+			    !utf8_valid(r->form[i].value, r->form[i].len))
+				abort();
+	}
+
 	request_add_header(r, "X-Content-Type-Options", "nosniff");
 	r->content_type = "text/plain; charset=utf-8";
 	r->has_raw_body = true;

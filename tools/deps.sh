@@ -21,6 +21,8 @@ PHUONG_DEBS=(
 	# the PostgreSQL store and its tests
 	libpq-dev postgresql postgresql-client
 	chromium nodejs npm
+	# fuzzing (tools/fuzz): clang with libFuzzer and the sanitizers' runtime
+	clang libclang-rt-14-dev
 	# bench
 	wrk nginx-light
 )

@@ -392,7 +392,9 @@ const char *text_clean(struct arena *a, const char *s, size_t max_chars, bool mu
 	if (utf8_length(s, n) > max_chars)
 		return NULL;
 	char *nfc = text_nfc(a, s, n);
-	if (nfc == NULL)
+	/* NFC makes a few code points two or three (U+0F73, U+1D160): the limit is the
+	 * stored text's. */
+	if (nfc == NULL || utf8_length(nfc, strlen(nfc)) > max_chars)
 		return NULL;
 	if (!multiline) {
 		for (char *p = nfc; *p; p++)

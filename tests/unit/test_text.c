@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
 #include "text/text.h"
 
 static char *fold(struct arena *a, const char *s)
@@ -155,6 +156,20 @@ static void clean_trims_normalises_and_limits(void **state)
 	arena_free(a);
 }
 
+/* Found by tests/fuzz/fuzz_text: NFC turns some single code points into two or three
+ * (U+0F73, U+2ADC, U+1D160), so the limit holds for the text as stored, after NFC. */
+static void clean_limits_after_nfc(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(1 << 20);
+	const char *three = "\xe0\xbd\xb3" "\xf0\x9d\x85\xa0" "\xe2\xab\x9c"; /* 7 after NFC */
+	assert_null(text_clean(a, three, 5, false));
+	const char *stored = text_clean(a, three, 7, false);
+	assert_non_null(stored);
+	assert_int_equal(utf8_length(stored, strlen(stored)), 7);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +179,7 @@ int main(void)
 		cmocka_unit_test(first_words_of_a_query),
 		cmocka_unit_test(snippet_marks_matches),
 		cmocka_unit_test(clean_trims_normalises_and_limits),
+		cmocka_unit_test(clean_limits_after_nfc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

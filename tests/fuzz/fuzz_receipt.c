@@ -4,12 +4,13 @@
  * payload whose format is right is signed again with the harness's key from the fields the
  * check read, and that payload must check as genuine with the same fields (what the check
  * reads is exactly what a receipt says); the input itself can only check as genuine if it is
- * that very payload. The input is also read as a hex key (receipt_hex_decode), and its first
+ * that very payload. The input is also read as a hex key (unitkey_hex_decode), and its first
  * eight bytes as a time for receipt_appointment_text, whose text must then be accepted by
  * receipt_sign.
  */
 #include "base/arena.h"
 #include "onestop/receipt.h"
+#include "unitkey/unitkey.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -80,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	unsigned char key[RECEIPT_PUBLIC_KEY_BYTES];
-	(void)receipt_hex_decode(payload, key, sizeof key);
+	(void)unitkey_hex_decode(payload, key, sizeof key);
 
 	if (size >= 8) {
 		int64_t t;

@@ -397,9 +397,9 @@ enum status news_admin_photo_add(struct request *r)
 	const struct http_file *f = request_file(r, "file");
 	if (f == NULL || f->data.len == 0)
 		return photo_refused(r, id, 422, "Vui lòng chọn một tệp ảnh.");
-	const char *caption = request_form(r, "caption");
-	caption = caption != NULL ? text_nfc(r->arena, caption, strlen(caption)) : "";
-	if (caption == NULL || strlen(caption) > NEWS_CAPTION_MAX * 4)
+	const char *caption = text_clean(r->arena, request_form(r, "caption"), NEWS_CAPTION_MAX,
+					 false);
+	if (caption == NULL)
 		return photo_refused(r, id, 422, "Chú thích ảnh không hợp lệ hoặc quá dài.");
 	const char *mime;
 	enum status st = upload_sniff_image(f->data.data, f->data.len, &mime);
@@ -467,9 +467,9 @@ enum status news_admin_category_save(struct request *r)
 	int64_t id = r->path_params[0] != NULL ? path_id(r, 0) : 0;
 	if (r->path_params[0] != NULL && id == 0)
 		return STATUS_NOT_FOUND;
-	const char *clean = name != NULL ? text_nfc(r->arena, name, strlen(name)) : NULL;
-	if (clean == NULL || *clean == '\0' || strlen(clean) > NEWS_CATEGORY_MAX * 4 ||
-	    strchr(clean, '\n') != NULL)
+	const char *clean = name != NULL && strchr(name, '\n') == NULL ?
+		text_clean(r->arena, name, NEWS_CATEGORY_MAX, false) : NULL;
+	if (clean == NULL || *clean == '\0')
 		return show_categories(r, "Tên chuyên mục không hợp lệ (1 đến 120 ký tự, một dòng).");
 	struct audit_actor actor = actor_of(r);
 	enum status st = news_category_save(r->db, r->arena, r->unit_id, id, clean, &actor, r->now,

@@ -79,14 +79,25 @@ enum status app_page_generation(struct db_conn *c, int64_t unit_id, int64_t *out
 
 enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id)
 {
-	struct db_stmt *s;
-	enum status st = db_prepare(c, "INSERT INTO page_generation (unit_id, generation)"
-				       " VALUES (?1, 1) ON CONFLICT (unit_id)"
-				       " DO UPDATE SET generation = page_generation.generation + 1", &s);
+	/* In a write transaction of its own: db_begin waits its turn for the write lock and
+	 * first ends any single-row read of the request still open on the connection, whose
+	 * old snapshot made a bare INSERT fail at once with "database is locked". */
+	enum status st = db_begin(c);
 	if (st)
 		return st;
-	db_bind_int64(s, 1, unit_id);
-	return db_exec(s);
+	struct db_stmt *s;
+	st = db_prepare(c, "INSERT INTO page_generation (unit_id, generation)"
+			   " VALUES (?1, 1) ON CONFLICT (unit_id)"
+			   " DO UPDATE SET generation = page_generation.generation + 1", &s);
+	if (st == STATUS_OK) {
+		db_bind_int64(s, 1, unit_id);
+		st = db_exec(s);
+	}
+	if (st == STATUS_OK)
+		st = db_commit(c);
+	if (st)
+		db_rollback(c);
+	return st;
 }
 
 enum status app_unit_by_code(struct db_conn *c, const char *code, int64_t *unit_id,

@@ -127,6 +127,7 @@ def plan(forms, names, table, values):
             pairs = [(name, b"1"), (name, b"2")] if value is None else [(name, value)]
             cases.append(("anonymous" if i % 2 else "admin", "GET", path, name, label, pairs,
                           False, []))
+    plan.planned = len(cases)
     if len(cases) <= BUDGET:
         return cases
     # Keep every (form, payload) once, then fill the budget by a stable hash.
@@ -249,8 +250,8 @@ def test_every_field_of_every_form_refuses_bad_input_cleanly(fuzz_world):
                 method, action, field, label, role, problem, squash(r.text)[:160]))
         if n % 200 == 0:
             assert s.proc.poll() is None, "server died:\n" + s.log()
-    print("bad input: %d forms, %d requests, statuses %s" % (len(forms), len(cases),
-                                                           sorted(statuses.items())))
+    print("bad input: %d forms, %d requests of %d planned, statuses %s" % (
+        len(forms), len(cases), plan.planned, sorted(statuses.items())))
     assert s.proc.poll() is None, "server died:\n" + s.log()
     assert s.client().get("/robots.txt").status_code == 200
     # What the fuzzing stored shows on pages and feeds that must still be well formed.

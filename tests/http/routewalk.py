@@ -19,6 +19,17 @@ CLERK_PASSWORD = PASSWORDS["canbo"]
 ACCOUNTS = [("tinh", "province_admin"), ("theodoi", "province_viewer"), ("canbo", "clerk"),
             ("chuyenvien", "specialist"), ("lanhdao", "leader")]
 
+# What each role may do, as src/auth/auth.c grants it ("public" is everyone's).
+ROLE_PERMISSIONS = {
+    "admin": {"staff", "news_edit", "categories", "users", "audit", "procedures",
+              "statistics"},
+    "editor": {"staff", "news_edit"},
+    "clerk": {"staff", "dossier_intake", "statistics"},
+    "specialist": {"staff", "dossier_process"},
+    "leader": {"staff", "dossier_sign", "statistics"},
+    "province_admin": {"staff", "province_units", "province_view"},
+    "province_viewer": {"staff", "province_view"},
+}
 # The kind of value each {} takes: the whole pattern first, else the pattern up to and
 # including that {} (so "/quan-tri/ho-so/{}" serves every route under a dossier). A
 # route none of these names fails the walks: add its kind here (and to world()).

@@ -10,10 +10,8 @@ import re
 import threading
 import time
 
-import pytest
-
 from conftest import STORE, Server, phuong
-from util import create_article, form_fields, form_with, parse, squash, text
+from util import create_article, form_fields
 
 SEED = int(os.environ.get("PHUONG_CRASH_SEED", "20261206"))
 CYCLES = int(os.environ.get("PHUONG_CRASH_CYCLES", "10"))

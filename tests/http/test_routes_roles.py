@@ -9,20 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import Client
-from routewalk import HOST_B, PASSWORDS, fill, login, routes, signed_in, world
+from routewalk import (HOST_B, PASSWORDS, ROLE_PERMISSIONS, fill, login, routes, signed_in,
+                       world)
 from util import path_of, squash
 
-# What each role may do, as src/auth/auth.c grants it ("public" is everyone's).
-ROLE_PERMISSIONS = {
-    "admin": {"staff", "news_edit", "categories", "users", "audit", "procedures",
-              "statistics"},
-    "editor": {"staff", "news_edit"},
-    "clerk": {"staff", "dossier_intake", "statistics"},
-    "specialist": {"staff", "dossier_process"},
-    "leader": {"staff", "dossier_sign", "statistics"},
-    "province_admin": {"staff", "province_units", "province_view"},
-    "province_viewer": {"staff", "province_view"},
-}
 # Who walks: a role name (None: a visitor; "other_unit": unit 2's admin, whose session
 # must open nothing on unit 1's host) and the account that plays it.
 WALKERS = {"anonymous": None, "admin": "admin", "editor": "editor", "clerk": "canbo",

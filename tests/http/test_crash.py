@@ -2,8 +2,8 @@
 clients write at once (article saves, online submissions, counter intake, dossier steps,
 ratings, sign-ins). After each restart every write a client saw acknowledged (2xx/303) is
 there exactly once, no write is there twice, `phuong audit verify` passes and the store's
-own integrity check passes. PHUONG_CRASH_CYCLES (default 10) kill points; bounded by
-PHUONG_CRASH_SECONDS (default 150) per store."""
+own integrity check passes. PHUONG_CRASH_CYCLES (default 10) kill points, each after
+0.5 to 3 s of load (twice that under the sanitizer)."""
 import os
 import random
 import re
@@ -15,7 +15,6 @@ from util import create_article, form_fields
 
 SEED = int(os.environ.get("PHUONG_CRASH_SEED", "20261206"))
 CYCLES = int(os.environ.get("PHUONG_CRASH_CYCLES", "10"))
-BUDGET = float(os.environ.get("PHUONG_CRASH_SECONDS", "150"))
 WORKERS = 12
 # The sanitizer build runs several times slower: the load runs longer before each kill.
 SLOW = 2.0 if os.environ.get("ASAN_OPTIONS") else 1.0
@@ -163,19 +162,16 @@ def integrity(db):
     return None if int(orphans) == 0 else "%s events without their dossier" % orphans
 
 
-def count(db, sql, key):
-    return int(db.value(sql % key.replace("'", "''")))
-
-
+# Each kind's written keys and how many times each is there.
 CHECKS = {
-    "article": "SELECT count(*) FROM article WHERE title = '%s'",
-    "online": "SELECT count(*) FROM dossier WHERE applicant_name = '%s'",
-    "intake": "SELECT count(*) FROM dossier WHERE applicant_name = '%s'",
-    "step": "SELECT count(*) FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id"
-            " WHERE d.code = '%s' AND e.to_status = 'processing'",
-    "rating": "SELECT count(*) FROM dossier_rating r JOIN dossier d ON d.id = r.dossier_id"
-              " WHERE d.code = '%s'",
+    "article": "SELECT title AS k, count(*) AS n FROM article GROUP BY title",
+    "online": "SELECT applicant_name AS k, count(*) AS n FROM dossier GROUP BY applicant_name",
+    "step": "SELECT d.code AS k, count(*) AS n FROM dossier_event e JOIN dossier d"
+            " ON d.id = e.dossier_id WHERE e.to_status = 'processing' GROUP BY d.code",
+    "rating": "SELECT d.code AS k, count(*) AS n FROM dossier_rating r JOIN dossier d"
+              " ON d.id = r.dossier_id GROUP BY d.code",
 }
+CHECKS["intake"] = CHECKS["online"]
 
 
 def verify(server, ledger):
@@ -183,8 +179,10 @@ def verify(server, ledger):
     problems = []
     acked = {(k, key) for k, key, ok in ledger.sent if ok and k in CHECKS}
     tried = {(k, key) for k, key, ok in ledger.sent if k in CHECKS}
+    counts = {kind: {r["k"]: int(r["n"]) for r in server.db.rows(sql)}
+              for kind, sql in CHECKS.items()}
     for kind, key in sorted(tried):
-        n = count(server.db, CHECKS[kind], key)
+        n = counts[kind].get(key, 0)
         if (kind, key) in acked and n != 1:
             problems.append("acknowledged %s %r is there %d times" % (kind, key, n))
         elif n > 1:
@@ -224,8 +222,6 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
     started, kills, problems = time.monotonic(), 0, []
     try:
         for cycle in range(CYCLES):
-            if cycle and time.monotonic() - started > BUDGET:
-                break
             stop = threading.Event()
             threads = [threading.Thread(target=worker, args=(n, server, cycle, pools, ledger,
                                                              stop, random.Random(rng.random()),
@@ -253,13 +249,13 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
     finally:
         server.check_stopped_cleanly()
     acked = sum(1 for _, _, ok in ledger.sent if ok)
-    print("crash safety on %s: %d kills, %d writes sent, %d acknowledged (%s)" % (
-        STORE, kills, len(ledger.sent), acked,
+    print("crash safety on %s: %d kills in %.0f s, %d writes sent, %d acknowledged (%s)" % (
+        STORE, kills, time.monotonic() - started, len(ledger.sent), acked,
         ", ".join("%s %d" % (k, sum(1 for kk, _, ok in ledger.sent if kk == k and ok))
                   for k in sorted(set(KINDS)))))
     print("statuses:", ledger.statuses)
     assert not problems, "\n".join(problems[:30])
-    assert kills >= min(CYCLES, 10), "only %d kill points within %d s" % (kills, BUDGET)
+    assert kills == CYCLES, "only %d kill points of %d" % (kills, CYCLES)
     for kind in set(KINDS):
         if kind not in ("step", "rating"):
             assert any(k == kind and ok for k, _, ok in ledger.sent), (

@@ -101,7 +101,8 @@ def check(role, method, pattern, permission, r):
         # state); a GET's may not.
         if (r.status_code == 401 and pattern != "/quan-tri/dang-nhap" or to_sign_in(r)
                 or r.status_code == 403 and method == "GET"):
-            return "refused (%d) though %s holds %s" % (r.status_code, who, permission)
+            return ("refused (%d) though %s holds %s (a handler's own rule? say so in "
+                    "HANDLER_RULES)" % (r.status_code, who, permission))
         # 400: a form's target opened without its query; 404: the object is not in the
         # state the page prints (no refusal yet for Mẫu 03).
         if method == "GET" and r.status_code not in (200, 301, 302, 303, 400, 404):

@@ -390,4 +390,12 @@ def test_stored_markup_is_escaped_everywhere_it_shows(fuzz_world):
                 if problem:
                     problems.append("%s %s as %s: %s" % (path, headers or "", role, problem))
     assert shown >= 20, "the marker showed on only %d pages: was it stored?" % shown
+    # The exports hold it too (else their check above proved nothing).
+    for path in ("/quan-tri/thong-ke.csv", "/quan-tri/thong-ke.xlsx", "/rss.xml"):
+        r = clients["admin"].get(path)
+        body = r.content
+        if body[:2] == b"PK":
+            with zipfile.ZipFile(io.BytesIO(body)) as z:
+                body = b"".join(z.read(n) for n in z.namelist())
+        assert b"Z9" in body, "the marker is not in %s" % path
     assert not problems, "\n".join(problems[:40])

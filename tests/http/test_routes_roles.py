@@ -71,8 +71,9 @@ def test_route_permissions_are_pinned():
     now = {"\t".join(r[:3]) for r in routes()}
     pinned = {line for line in PINNED.read_text().splitlines() if line and not line.startswith("#")}
     assert now == pinned, (
-        "the route table changed; if on purpose, update tests/http/routes.txt "
-        "(`phuong routes | cut -f1-3`) and ROLE_PERMISSIONS for a new permission.\n"
+        "the route table changed; if on purpose, change tests/http/routes.txt "
+        "(lines as `phuong routes | cut -f1-3` prints them) and ROLE_PERMISSIONS for a "
+        "new permission.\n"
         "new or changed: %s\ngone or changed: %s" % (sorted(now - pinned), sorted(pinned - now)))
     for _, _, permission in (line.split("\t") for line in now):
         assert permission == "public" or any(permission in p for p in ROLE_PERMISSIONS.values()), (

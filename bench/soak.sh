@@ -10,7 +10,8 @@
 # at most SOAK_GROWTH_MB (default 16) MiB above the lowest of the second minute (after
 # the caches and the database's pages warmed up); passing peaks (a sign-in's Argon2id
 # takes 64 MiB for a moment) are reported, not bounded.
-# Run by hand, not in CI. PHUONG_TEST_PG: run on that PostgreSQL server instead of SQLite.
+# Run by hand, not in CI. PHUONG_TEST_PG: run on that PostgreSQL server instead of SQLite;
+# SOAK_KEEP=1 keeps the data folder and the server log (printed path) for a look after.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
@@ -28,7 +29,7 @@ tmp=$(mktemp -d /tmp/phuong-soak.XXXXXX)
 pid=
 cleanup() { stop "$pid" phuong; rm -rf "$tmp"; }
 trap cleanup EXIT
-[[ -n ${SOAK_KEEP:-} ]] && trap "stop \"\$pid\" phuong" EXIT
+[[ -n ${SOAK_KEEP:-} ]] && trap "stop \"\$pid\" phuong; log \"kept \$tmp\"" EXIT
 db=()
 if [[ -n ${PHUONG_TEST_PG:-} ]]; then
   name=soak_$$

@@ -96,11 +96,11 @@ enum status app_page_generation_bump(struct db_conn *c, int64_t unit_id)
 		db_bind_int64(s, 1, unit_id);
 		st = db_exec(s);
 	}
-	if (st) {
+	if (st == STATUS_OK)
+		st = db_commit(c);
+	if (st)
 		db_rollback(c);
-		return st;
-	}
-	return db_commit(c);
+	return st;
 }
 
 enum status app_unit_by_code(struct db_conn *c, const char *code, int64_t *unit_id,

@@ -41,9 +41,13 @@ bool utf8_valid(const char *str, size_t n)
 bool utf8_has_controls(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') || s[i] == 0x7F)
 			return true;
+		/* U+FFFE and U+FFFF: no XML document (a feed, a spreadsheet) may hold them. */
+		if (s[i] == 0xEF && i + 2 < n && s[i + 1] == 0xBF && (s[i + 2] & 0xFE) == 0xBE)
+			return true;
+	}
 	return false;
 }
 

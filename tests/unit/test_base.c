@@ -85,6 +85,9 @@ static void utf8_checks(void **state)
 	assert_false(utf8_valid("a\0b", 3));
 	assert_true(utf8_has_controls("a\x01", 2));
 	assert_false(utf8_has_controls("a\tb\r\n", 5));
+	assert_true(utf8_has_controls("a\xef\xbf\xbe", 4));  /* U+FFFE */
+	assert_true(utf8_has_controls("\xef\xbf\xbf" "b", 4)); /* U+FFFF */
+	assert_false(utf8_has_controls("\xef\xbf\xbd", 3)); /* U+FFFD is text */
 	assert_int_equal(utf8_length("Đảng", strlen("Đảng")), 4);
 	assert_int_equal(utf8_prefix("Đảng", strlen("Đảng"), 2), strlen("Đả"));
 }

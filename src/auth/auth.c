@@ -4,8 +4,11 @@
 #include "base/utf8.h"
 #include "text/text.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 struct role_def {
 	const char *name, *label;
@@ -118,11 +121,54 @@ const char *auth_password_problem(const char *password)
 	return NULL;
 }
 
+/* The hashing slots of AUTH_HASHES_AT_ONCE: a thread takes one for each Argon2id run. */
+static pthread_mutex_t hash_slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_slot_freed = PTHREAD_COND_INITIALIZER;
+static int hash_slots_taken;
+
+/* Takes a slot, waiting up to AUTH_HASH_WAIT_S; false when none came free. */
+static bool hash_slot_take(void)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += AUTH_HASH_WAIT_S;
+	pthread_mutex_lock(&hash_slots_lock);
+	int rc = 0;
+	while (hash_slots_taken >= AUTH_HASHES_AT_ONCE && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&hash_slot_freed, &hash_slots_lock, &deadline);
+	bool taken = hash_slots_taken < AUTH_HASHES_AT_ONCE;
+	if (taken)
+		hash_slots_taken++;
+	pthread_mutex_unlock(&hash_slots_lock);
+	return taken;
+}
+
+static void hash_slot_give(void)
+{
+	pthread_mutex_lock(&hash_slots_lock);
+	hash_slots_taken--;
+	pthread_cond_signal(&hash_slot_freed);
+	pthread_mutex_unlock(&hash_slots_lock);
+}
+
 enum status auth_hash_password(const char *password, char *out)
 {
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return STATUS_INTERNAL;
+	if (!hash_slot_take())
+		return STATUS_UNAVAILABLE;
+	int rc = crypto_pwhash_str(out, password, strlen(password),
+				   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	hash_slot_give();
+	return rc == 0 ? STATUS_OK : STATUS_INTERNAL;
+}
+
+enum status auth_check_password(const char *stored, const char *password, bool *good)
+{
+	*good = false;
+	if (!hash_slot_take())
+		return STATUS_UNAVAILABLE;
+	*good = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+	hash_slot_give();
 	return STATUS_OK;
 }
 

@@ -54,6 +54,10 @@ enum {
 	AUTH_THROTTLE_WINDOW_S = 15 * 60,
 	AUTH_THROTTLE_PER_USER = 5,      /* failures per name in the window before refusal */
 	AUTH_THROTTLE_PER_IP = 20,
+	/* Argon2id holds 64 MiB while it runs: at most this many hashes or checks at once, so
+	 * a burst of sign-ins costs bounded memory; the others wait up to AUTH_HASH_WAIT_S. */
+	AUTH_HASHES_AT_ONCE = 2,
+	AUTH_HASH_WAIT_S = 10,
 };
 
 /* Whether role is one the program knows ("admin", "editor", "province_admin", ...). */
@@ -76,8 +80,12 @@ const char *auth_display_name_clean(struct arena *a, const char *name);
 /* NULL if the password is acceptable, else a Vietnamese reason. */
 const char *auth_password_problem(const char *password);
 
-/* Argon2id hash (libsodium string form) of password into out (crypto_pwhash_STRBYTES). */
+/* Argon2id hash (libsodium string form) of password into out (crypto_pwhash_STRBYTES).
+ * STATUS_UNAVAILABLE when AUTH_HASHES_AT_ONCE others kept it waiting AUTH_HASH_WAIT_S. */
 enum status auth_hash_password(const char *password, char *out);
+/* Whether password matches the stored Argon2id hash, into *good; STATUS_UNAVAILABLE as
+ * auth_hash_password when no hashing slot came free in time. */
+enum status auth_check_password(const char *stored, const char *password, bool *good);
 /* A random one-time password of 16 letters and digits without look-alikes (0/O, 1/l),
  * easy to read out and type, into out[17]. */
 void auth_one_time_password(char out[17]);

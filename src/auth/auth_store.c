@@ -113,7 +113,10 @@ enum status auth_change_own_password(struct db_conn *c, int64_t unit_id, int64_t
 	st = db_step(s, &has_row);
 	if (st)
 		return st;
-	if (!has_row || crypto_pwhash_str_verify(db_column_text(s, 0), current, strlen(current)) != 0)
+	bool good = false;
+	if (has_row && (st = auth_check_password(db_column_text(s, 0), current, &good)) != STATUS_OK)
+		return st;
+	if (!good)
 		return STATUS_FORBIDDEN;
 	char hash[crypto_pwhash_STRBYTES], keep_hash[65];
 	st = auth_hash_password(password, hash);
@@ -311,7 +314,11 @@ enum status auth_login(struct db_conn *c, struct arena *a, int64_t unit_id, cons
 	/* An unknown name costs the same work as a wrong password. */
 	pthread_once(&dummy_once, make_dummy_hash);
 	const char *stored = has_row ? db_column_text(s, 4) : dummy_hash;
-	bool good = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0 && has_row;
+	bool good;
+	st = auth_check_password(stored, password, &good);
+	if (st)
+		goto fail;
+	good = good && has_row;
 	if (!good) {
 		st = login_failed(c, unit_id, username, client_ip, now);
 		if (st)

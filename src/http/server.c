@@ -95,8 +95,10 @@ static bool path_is_clean(const char *path)
 	return true;
 }
 
+/* Takes one query parameter. The sizes come from libmicrohttpd, so a %00 inside a name
+ * or value is seen (and refused by utf8_valid) rather than cutting the text short. */
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+				     size_t key_size, const char *value, size_t value_size)
 {
 	(void)kind;
 	struct request *r = cls;
@@ -104,17 +106,18 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 		set_input_error(r, STATUS_TOO_LARGE, "Quá nhiều tham số trong địa chỉ.");
 		return MHD_NO;
 	}
-	if (value == NULL)
+	if (value == NULL) {
 		value = "";
-	size_t len = strlen(value);
-	if (!utf8_valid(key, strlen(key)) || !utf8_valid(value, len)) {
+		value_size = 0;
+	}
+	if (!utf8_valid(key, key_size) || !utf8_valid(value, value_size)) {
 		set_input_error(r, STATUS_INVALID, "Địa chỉ có ký tự không hợp lệ (không phải UTF-8).");
 		return MHD_NO;
 	}
 	r->query[r->query_count++] = (struct http_param){
-		.name = arena_strdup(r->arena, key),
-		.value = arena_strndup(r->arena, value, len),
-		.len = len,
+		.name = arena_strndup(r->arena, key, key_size),
+		.value = arena_strndup(r->arena, value, value_size),
+		.len = value_size,
 	};
 	return MHD_YES;
 }
@@ -265,7 +268,7 @@ static struct request_state *request_begin(struct http_server *s, struct MHD_Con
 	request_find_client(r, &s->proxies);
 	if (!path_is_clean(url))
 		set_input_error(r, STATUS_INVALID, "Địa chỉ không hợp lệ.");
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
 
 	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	st->is_urlencoded = type != NULL &&

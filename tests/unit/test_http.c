@@ -425,6 +425,17 @@ static void query_with_invalid_utf8_is_400(void **state)
 	assert_non_null(s->input_error_text);
 }
 
+/* A %00 in a query name or value would cut it short where a handler reads it as a C
+ * string: refused, like invalid UTF-8. */
+static void query_with_nul_is_400(void **state)
+{
+	(void)state;
+	assert_int_equal(get_status("/tim?q=ho%00so"), 400);
+	assert_int_equal(seen_get()->input_error, STATUS_INVALID);
+	assert_int_equal(get_status("/tim?q%00x=1"), 400);
+	assert_int_equal(get_status("/tim?q=ho+so&trang=2"), 200);
+}
+
 static void path_traversal_is_400(void **state)
 {
 	(void)state;
@@ -864,6 +875,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(query_is_percent_decoded, before_each),
 		cmocka_unit_test_setup(query_with_invalid_utf8_is_400, before_each),
+		cmocka_unit_test_setup(query_with_nul_is_400, before_each),
 		cmocka_unit_test_setup(path_traversal_is_400, before_each),
 		cmocka_unit_test_setup(dots_inside_a_segment_are_fine, before_each),
 		cmocka_unit_test_setup(urlencoded_form_is_decoded, before_each),

@@ -41,7 +41,7 @@ clerk_pw="Cán bộ một cửa thử tải #1"
 "$bin" user add editor --role editor --data "$tmp" "${db[@]}" --password-stdin <<<"$editor_pw" >/dev/null
 "$bin" user add canbo --role clerk --data "$tmp" "${db[@]}" --password-stdin <<<"$clerk_pw" >/dev/null
 port=$(free_port)
-"$bin" serve --listen "127.0.0.1:$port" --data "$tmp" "${db[@]}" --demo --lookup-limit 0 \
+"$bin" serve --listen "127.0.0.1:$port" --data "$tmp" "${db[@]}" --demo --lookup-limit 0 --submit-limit 0 --submit-upload-mb 0 \
   --no-access-log >"$tmp/server.log" 2>&1 &
 pid=$!
 wait_http "http://127.0.0.1:$port/robots.txt" "$pid" phuong

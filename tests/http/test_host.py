@@ -69,6 +69,9 @@ def test_language_switch_stays_on_the_site(ward, target):
 @pytest.mark.parametrize("query", RAW_QUERIES)
 def test_language_switch_raw_queries(ward, query):
     r = Client(ward).get("/ngon-ngu/vi?" + query)
+    if "%00" in query:  # a NUL in the query is refused whole, before any route runs
+        assert r.status_code == 400 and "Location" not in r.headers, r.status_code
+        return
     assert_stays_home(ward, r, "/")
 
 

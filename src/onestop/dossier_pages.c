@@ -800,6 +800,10 @@ enum status dossier_admin_spam(struct request *r)
 {
 	if (!dossier_code_valid(r->path_params[0]))
 		return STATUS_NOT_FOUND;
+	/* Deleting a citizen's dossier and files cannot be undone: the form's box must be ticked. */
+	const char *confirm = request_form(r, "confirm");
+	if (confirm == NULL || strcmp(confirm, "1") != 0)
+		return show_dossier(r, "Hãy đánh dấu ô xác nhận đây là hồ sơ rác trước khi xóa.");
 	struct audit_actor actor = actor_of(r);
 	enum status st = dossier_mark_spam(r->db, r->unit_id, r->path_params[0], &actor, r->now);
 	if (st == STATUS_CONFLICT)

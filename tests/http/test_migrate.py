@@ -92,7 +92,8 @@ def ward(tmp_path):
         spam = server.db.value("SELECT code FROM dossier ORDER BY id DESC LIMIT 1")
         clerk = office["clerk"]
         token = clerk.csrf(clerk.get("/quan-tri/ho-so/%s" % spam).content, "/thu-rac")
-        assert clerk.post("/quan-tri/ho-so/%s/thu-rac" % spam, {"csrf": token}).status_code == 303
+        assert clerk.post("/quan-tri/ho-so/%s/thu-rac" % spam,
+                          {"csrf": token, "confirm": "1"}).status_code == 303
     finally:
         assert server.stop() == 0
     # The official calendar and the unit's working hours travel too.

@@ -93,7 +93,12 @@ def test_a_clerk_marks_a_submission_as_spam(tmp_path, start_server):
                            ).status_code == 403
     assert clerk.post("/quan-tri/ho-so/%s/thu-rac" % code, {}).status_code == 403
     files_before = int(s.db.value("SELECT count(*) FROM dossier_file"))
+    # Without the box ticked nothing is deleted: the page says why.
     r = clerk.post("/quan-tri/ho-so/%s/thu-rac" % code, {"csrf": token})
+    assert r.status_code == 422 and "xác nhận" in text(parse(r.content))
+    assert int(s.db.value("SELECT count(*) FROM dossier WHERE code = '%s'" % code)) == 1
+    assert form[0].xpath(".//input[@name='confirm'][@type='checkbox'][@required]")
+    r = clerk.post("/quan-tri/ho-so/%s/thu-rac" % code, {"csrf": token, "confirm": "1"})
     assert r.status_code == 303 and r.headers["Location"].startswith("/quan-tri/ho-so?"), \
         r.status_code
     queue = check_page(clerk.get(r.headers["Location"]))
@@ -119,10 +124,11 @@ def test_a_clerk_marks_a_submission_as_spam(tmp_path, start_server):
     assert after and after not in (code, other)
     assert int(after[-4:]) > int(code[-4:])
     token = clerk.csrf_from("/quan-tri/ho-so/%s" % other)
-    assert clerk.post("/quan-tri/ho-so/%s/thu-rac" % code, {"csrf": token}).status_code == 404
+    assert clerk.post("/quan-tri/ho-so/%s/thu-rac" % code,
+                      {"csrf": token, "confirm": "1"}).status_code == 404
     _, counter = intake(clerk)
     assert not check_page(clerk.get("/quan-tri/ho-so/%s" % counter)).xpath("//form[@id='spam']")
-    r = clerk.post("/quan-tri/ho-so/%s/thu-rac" % counter, {"csrf": token})
+    r = clerk.post("/quan-tri/ho-so/%s/thu-rac" % counter, {"csrf": token, "confirm": "1"})
     assert r.status_code == 422 and "trực tuyến" in text(parse(r.content))
     assert int(s.db.value("SELECT count(*) FROM dossier WHERE code = '%s'" % counter)) == 1
 BUSY_LINES = re.compile(r"database busy|cannot move the page generation")
